@@ -1,0 +1,103 @@
+//! A document cut into lines, and the lines' normalized hashes.
+//!
+//! Lines are the pieces of the text split on `\n`; a `\r` before it stays part of the line
+//! (normalization trims it), so CRLF files keep their exact bytes. Line numbers are 0-based
+//! indexes into that split.
+
+use crate::hash::{hash_line, LineHash};
+use crate::normalize::Normalizer;
+
+/// One line of a document: its byte extent without the `\n`, and whether a `\n` follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub start: usize,
+    /// Exclusive, before the `\n`.
+    pub end: usize,
+    pub newline: bool,
+}
+
+impl Line {
+    /// The end of the line including its `\n`, where there is one.
+    pub fn end_with_newline(&self) -> usize {
+        self.end + usize::from(self.newline)
+    }
+}
+
+/// Splits `text` on `\n`. An empty text has no lines; a text ending in `\n` has no empty last
+/// line (the `\n` belongs to the line before it).
+pub fn split_lines(text: &[u8]) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(text.len() / 40 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text) {
+        lines.push(Line { start, end: nl, newline: true });
+        start = nl + 1;
+    }
+    if start < text.len() {
+        lines.push(Line { start, end: text.len(), newline: false });
+    }
+    lines
+}
+
+/// The hashable view of one document: every line, and the non-blank ones with their hashes.
+#[derive(Clone, Debug, Default)]
+pub struct LineView {
+    pub lines: Vec<Line>,
+    /// Index into `lines` of each non-blank line, in order.
+    pub non_blank: Vec<u32>,
+    /// Hash of each non-blank line's normalized form, parallel to `non_blank`.
+    pub hashes: Vec<LineHash>,
+}
+
+impl LineView {
+    /// Cuts `text` into lines and hashes the non-blank ones. `max_line_bytes` caps how much of
+    /// a monster line is normalized and hashed; the line's bytes stay whole in every output.
+    pub fn new(text: &[u8], normalizer: &Normalizer, max_line_bytes: usize) -> LineView {
+        let lines = split_lines(text);
+        let mut non_blank = Vec::with_capacity(lines.len());
+        let mut hashes = Vec::with_capacity(lines.len());
+        let mut buf = Vec::with_capacity(256);
+        for (i, line) in lines.iter().enumerate() {
+            let bytes = &text[line.start..line.end];
+            let bytes = &bytes[..bytes.len().min(max_line_bytes)];
+            normalizer.normalize_into(bytes, &mut buf);
+            // Blank under normalization; without white-space folding, fall back to the
+            // plain definition so that a run of spaces is still blank.
+            if buf.is_empty() || crate::normalize::is_blank(&buf) {
+                continue;
+            }
+            non_blank.push(i as u32);
+            hashes.push(hash_line(&buf));
+        }
+        LineView { lines, non_blank, hashes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::NormalizeConfig;
+
+    #[test]
+    fn split_keeps_every_byte() {
+        let cases: [(&[u8], usize); 6] =
+            [(b"", 0), (b"a", 1), (b"a\n", 1), (b"a\nb", 2), (b"\n\n", 2), (b"a\r\nb\r\n", 2)];
+        for (text, n) in cases {
+            let lines = split_lines(text);
+            assert_eq!(lines.len(), n, "{text:?}");
+            let joined: Vec<u8> = lines
+                .iter()
+                .flat_map(|l| text[l.start..l.end_with_newline()].iter().copied())
+                .collect();
+            assert_eq!(joined, text);
+        }
+    }
+
+    #[test]
+    fn blank_lines_are_skipped_but_counted() {
+        let n = Normalizer::new(&NormalizeConfig::default());
+        let view = LineView::new(b"Home\n\n   \nNews\r\n", &n, usize::MAX);
+        assert_eq!(view.lines.len(), 4);
+        assert_eq!(view.non_blank, vec![0, 3]);
+        assert_eq!(view.hashes[1], hash_line(b"news"));
+    }
+}

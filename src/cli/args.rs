@@ -1,0 +1,147 @@
+//! Flag groups shared by subcommands, so each flag has one name everywhere.
+
+use std::path::PathBuf;
+
+use chaff::flag::{FlagConfig, DEFAULT_MIN_SITE_FRACTION, DEFAULT_SHINGLE};
+use chaff::input::{FieldConfig, ReadConfig};
+use chaff::normalize::NormalizeConfig;
+use clap::Args;
+
+/// Flags of every subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Worker threads (default: one per core).
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bars.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// Which inputs, and how to read them.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files or folders (walked recursively, sorted); `-` reads JSONL from stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// JSONL field holding the text (`raw_content` for cc_net).
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_field: String,
+    /// JSONL field holding the document id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    /// JSONL field holding the URL (`metadata.url` is tried as well).
+    #[arg(long, default_value = "url", value_name = "NAME")]
+    pub url_field: String,
+    /// JSONL field holding the site; by default the registrable domain of the URL, and for
+    /// text files the first folder under the argument.
+    #[arg(long, value_name = "NAME")]
+    pub site_field: Option<String>,
+    /// Stop at the first bad input instead of reporting it and going on.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl InputArgs {
+    pub fn read_config(&self) -> ReadConfig {
+        let mut url_fields = vec![self.url_field.clone()];
+        if self.url_field != "metadata.url" {
+            url_fields.push("metadata.url".into());
+        }
+        ReadConfig {
+            fields: FieldConfig {
+                text_field: self.text_field.clone(),
+                id_field: self.id_field.clone(),
+                url_fields,
+                site_field: self.site_field.clone(),
+            },
+        }
+    }
+}
+
+/// How lines are normalized and blocks flagged.
+#[derive(Debug, Args)]
+pub struct DetectArgs {
+    /// Lines per block window (single lines are always counted too).
+    #[arg(long, default_value_t = DEFAULT_SHINGLE, value_name = "K")]
+    pub shingle: usize,
+    /// A cross-page block stands on at least this many documents.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub min_docs: u32,
+    /// …and on at least this share of its site's pages (0 to 1).
+    #[arg(long, default_value_t = DEFAULT_MIN_SITE_FRACTION, value_name = "F")]
+    pub min_site_fraction: f64,
+    /// Do not flag blocks repeated within one page.
+    #[arg(long)]
+    pub no_within_page: bool,
+    /// Let single lines repeated within one page count as boilerplate (by default only
+    /// windows of K lines do).
+    #[arg(long)]
+    pub within_page_single_lines: bool,
+    /// Do not fold case before hashing.
+    #[arg(long)]
+    pub no_case_fold: bool,
+    /// Do not fold and trim white space before hashing.
+    #[arg(long)]
+    pub no_fold_whitespace: bool,
+    /// Do not map digit runs to one digit class before hashing.
+    #[arg(long)]
+    pub no_digit_class: bool,
+    /// Hash at most this many bytes of a line (its bytes stay whole in the outputs).
+    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+    pub max_line_bytes: usize,
+}
+
+impl DetectArgs {
+    pub fn normalize_config(&self) -> NormalizeConfig {
+        NormalizeConfig {
+            case_fold: !self.no_case_fold,
+            fold_whitespace: !self.no_fold_whitespace,
+            digit_class: !self.no_digit_class,
+        }
+    }
+
+    pub fn flag_config(&self) -> anyhow::Result<FlagConfig> {
+        anyhow::ensure!(self.shingle >= 1, "--shingle must be at least 1");
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&self.min_site_fraction),
+            "--min-site-fraction must be between 0 and 1"
+        );
+        Ok(FlagConfig {
+            shingle: self.shingle,
+            min_docs: self.min_docs.max(1),
+            min_site_fraction: self.min_site_fraction,
+            within_page: !self.no_within_page,
+            within_page_single_lines: self.within_page_single_lines,
+            max_line_bytes: self.max_line_bytes.max(1),
+        })
+    }
+}
+
+/// Paths with `-` replaced by a spooled copy of stdin (a scan reads its inputs twice).
+pub struct ResolvedInputs {
+    pub paths: Vec<PathBuf>,
+    _stdin: Option<tempfile::TempPath>,
+}
+
+pub fn resolve_inputs(paths: &[PathBuf]) -> anyhow::Result<ResolvedInputs> {
+    let mut stdin_copy = None;
+    let mut out = Vec::with_capacity(paths.len());
+    for p in paths {
+        if p.as_os_str() == "-" {
+            if stdin_copy.is_none() {
+                let mut tmp =
+                    tempfile::Builder::new().prefix("chaff-stdin-").suffix(".jsonl").tempfile()?;
+                std::io::copy(&mut std::io::stdin().lock(), &mut tmp)?;
+                stdin_copy = Some(tmp.into_temp_path());
+            }
+            out.push(stdin_copy.as_ref().expect("just set").to_path_buf());
+        } else {
+            out.push(p.clone());
+        }
+    }
+    if out.is_empty() {
+        anyhow::bail!("no input: name files or folders, or - for stdin");
+    }
+    Ok(ResolvedInputs { paths: out, _stdin: stdin_copy })
+}

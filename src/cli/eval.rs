@@ -1,0 +1,124 @@
+//! `chaff eval`: run the scan on labelled pages and score what it keeps.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use anyhow::Context;
+use chaff::eval::{EvalReport, EvalSink, Summary};
+use chaff::scan::DocSink;
+
+use super::args::{resolve_inputs, DetectArgs, GlobalArgs, InputArgs};
+use super::progress::Bars;
+use super::ExitStatus;
+
+/// Score the kept text of a scan against a gold field (the format of ../shared/data/dev).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  chaff eval ../shared/data/dev/cleanportaleval.jsonl.gz --site-field site"
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub detect: DetectArgs,
+    /// Field holding the gold main text.
+    #[arg(long, default_value = "gold_main", value_name = "NAME")]
+    pub gold_field: String,
+    /// Sites with at least this many pages are also scored together.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub min_site_pages: u64,
+    /// Pages listed with their misses and false alarms.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub worst: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn row(out: &mut String, name: &str, s: &Summary) {
+    let _ = writeln!(
+        out,
+        "{:<28} {:>5}  {:.4} {:.4} {:.4}  {:.4} {:.4} {:.4}  {:.4} {:.4} {:.4}",
+        name,
+        s.pages,
+        s.kept_chars.precision,
+        s.kept_chars.recall,
+        s.kept_chars.f1,
+        s.kept_lines.precision,
+        s.kept_lines.recall,
+        s.kept_lines.f1,
+        s.boilerplate_chars.precision,
+        s.boilerplate_chars.recall,
+        s.boilerplate_chars.f1,
+    );
+}
+
+fn render(r: &EvalReport, min_site_pages: u64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<28} {:>5}  {:^20}  {:^20}  {:^20}",
+        "", "pages", "kept text (chars)", "kept lines", "boilerplate (chars)"
+    );
+    let _ = writeln!(
+        out,
+        "{:<28} {:>5}  {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}  {:>6} {:>6} {:>6}",
+        "", "", "P", "R", "F1", "P", "R", "F1", "P", "R", "F1"
+    );
+    row(&mut out, "overall", &r.overall);
+    row(&mut out, &format!("sites with >= {min_site_pages} pages"), &r.large_sites);
+    for (site, s) in &r.sites {
+        if s.pages >= min_site_pages {
+            row(&mut out, &format!("  {site}"), s);
+        }
+    }
+    if r.unlabelled > 0 {
+        let _ = writeln!(out, "{} pages had no gold field and were skipped", r.unlabelled);
+    }
+    for p in &r.worst_pages {
+        let _ = writeln!(out, "\n{} ({}): kept-text F1 {:.3}", p.id, p.site, p.kept_chars.f1);
+        for m in p.misses.iter().take(5) {
+            let _ = writeln!(out, "  dropped content: {}", cut(m));
+        }
+        for a in p.false_alarms.iter().take(5) {
+            let _ = writeln!(out, "  kept boilerplate: {}", cut(a));
+        }
+    }
+    out
+}
+
+fn cut(s: &str) -> String {
+    if s.chars().count() > 100 {
+        format!("{}…", s.chars().take(99).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    let config = chaff::ScanConfig {
+        read: args.input.read_config(),
+        normalize: args.detect.normalize_config(),
+        flag: args.detect.flag_config()?,
+        top: 0,
+        strict: args.input.strict,
+    };
+    let inputs = resolve_inputs(&args.input.paths)?;
+    let mut sink = EvalSink::new(&args.gold_field, args.min_site_pages, args.worst);
+    let bars = Bars::new(global.quiet);
+    let report = {
+        let mut sinks: [&mut dyn DocSink; 1] = [&mut sink];
+        chaff::scan(&inputs.paths, &config, &bars, &mut sinks).context("scan failed")?
+    };
+    super::scan::print_problems(&report);
+    let result = sink.finish();
+    let text = if args.json {
+        let mut s = serde_json::to_string_pretty(&result)?;
+        s.push('\n');
+        s
+    } else {
+        render(&result, args.min_site_pages)
+    };
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(if report.problems.is_empty() { ExitStatus::Success } else { ExitStatus::Error })
+}

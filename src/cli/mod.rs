@@ -1,0 +1,54 @@
+//! Command-line layer: clap types live here and nowhere else.
+
+pub mod args;
+pub mod eval;
+pub mod progress;
+pub mod scan;
+
+use clap::{Parser, Subcommand};
+
+/// Audit scraped web corpora: recurring boilerplate, paywall teasers and duplicated documents,
+/// with exact per-site counts.
+#[derive(Debug, Parser)]
+#[command(name = "chaff", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub global: args::GlobalArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Count recurring line blocks, flag boilerplate spans and report them.
+    Scan(scan::Args),
+    /// Score a scan against labelled pages (a `gold_main` field).
+    Eval(eval::Args),
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Everything was read.
+    Success,
+    /// The run finished, but some input could not be read.
+    Error,
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(s: ExitStatus) -> Self {
+        match s {
+            ExitStatus::Success => std::process::ExitCode::SUCCESS,
+            ExitStatus::Error => std::process::ExitCode::from(2),
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(cli.global.threads.unwrap_or(0)).build()?;
+    pool.install(|| match &cli.command {
+        Command::Scan(args) => scan::run(args, &cli.global),
+        Command::Eval(args) => eval::run(args, &cli.global),
+    })
+}

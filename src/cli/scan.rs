@@ -1,0 +1,104 @@
+//! `chaff scan`: count, flag and report in one run.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chaff::output::{atomic::write_file, AnnotationsWriter, AtomicFile, CleanWriter};
+use chaff::report::{json::Json, summary::Summary, Render, Report};
+use chaff::scan::{DocSink, ScanConfig};
+
+use super::args::{resolve_inputs, DetectArgs, GlobalArgs, InputArgs};
+use super::progress::Bars;
+use super::ExitStatus;
+
+/// Count recurring line blocks across and within pages, flag boilerplate spans, and report.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  chaff scan corpus/ --report report.json --annotations spans.jsonl\n  \
+    chaff scan shards/ --text-field raw_content --clean clean.jsonl --removed removed.jsonl"
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub detect: DetectArgs,
+    /// Write the report as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Write one JSON object per document with its spans, in input order.
+    #[arg(long, value_name = "FILE")]
+    pub annotations: Option<PathBuf>,
+    /// Write the documents as JSONL with boilerplate spans removed, other fields kept.
+    #[arg(long, value_name = "FILE")]
+    pub clean: Option<PathBuf>,
+    /// Write what --clean removed (with offsets), so that both give back the input.
+    #[arg(long, value_name = "FILE")]
+    pub removed: Option<PathBuf>,
+    /// Rows of the recurring-span catalogue in the JSON report.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub top: usize,
+    /// Rows of the span table in the printed summary.
+    #[arg(long, default_value_t = 15, value_name = "N")]
+    pub show: usize,
+}
+
+impl Args {
+    pub fn scan_config(&self) -> anyhow::Result<ScanConfig> {
+        Ok(ScanConfig {
+            read: self.input.read_config(),
+            normalize: self.detect.normalize_config(),
+            flag: self.detect.flag_config()?,
+            top: self.top.max(self.show),
+            strict: self.input.strict,
+        })
+    }
+}
+
+/// Prints the problems of a report on stderr, one per line.
+pub fn print_problems(report: &Report) {
+    for p in &report.problems {
+        eprintln!("chaff: {p}");
+    }
+}
+
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    let config = args.scan_config()?;
+    let inputs = resolve_inputs(&args.input.paths)?;
+    let mut annotations = match &args.annotations {
+        Some(p) => Some(AnnotationsWriter::new(AtomicFile::create(p)?)),
+        None => None,
+    };
+    let mut clean = if args.clean.is_some() || args.removed.is_some() {
+        let c = args.clean.as_deref().map(AtomicFile::create).transpose()?;
+        let r = args.removed.as_deref().map(AtomicFile::create).transpose()?;
+        Some(CleanWriter::new(c, r, &config.read.fields.text_field))
+    } else {
+        None
+    };
+    let mut sinks: Vec<&mut dyn DocSink> = Vec::new();
+    if let Some(a) = annotations.as_mut() {
+        sinks.push(a);
+    }
+    if let Some(c) = clean.as_mut() {
+        sinks.push(c);
+    }
+    let bars = Bars::new(global.quiet);
+    let report = chaff::scan(&inputs.paths, &config, &bars, &mut sinks).context("scan failed")?;
+    drop(sinks);
+    if let Some(a) = annotations {
+        a.commit()?;
+    }
+    if let Some(c) = clean {
+        c.commit()?;
+    }
+    if let Some(path) = &args.report {
+        write_file(path, Json.render(&report).as_bytes())?;
+    }
+    print_problems(&report);
+    let summary = Summary { spans: args.show, ..Summary::default() };
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(summary.render(&report).as_bytes())?;
+    stdout.flush()?;
+    Ok(if report.problems.is_empty() { ExitStatus::Success } else { ExitStatus::Error })
+}

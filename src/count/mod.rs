@@ -1,0 +1,14 @@
+//! Exact counts of blocks: per block and site, the documents holding it and its occurrences.
+//!
+//! Counting is a commutative sum, so per-thread tables built in any order and merged once give
+//! the same result for any thread count ([`Merge`]).
+
+pub mod memory;
+
+pub use memory::{BlockTotals, CountTable, Counts, SiteInfo, SiteKey, SiteTally};
+
+/// A partial result that can absorb another. Must be associative and commutative: `a.merge(b)`
+/// and `b.merge(a)` describe the same counts.
+pub trait Merge: Default {
+    fn merge(&mut self, other: Self);
+}

@@ -1,0 +1,46 @@
+//! Documents as the readers give them.
+
+use serde::Serialize;
+
+/// A document's position in input order (0-based over all inputs). Stable for a given list of
+/// inputs whatever the thread count, so every output is ordered by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct DocId(pub u64);
+
+/// Where a document or a problem came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    /// The input file as the user named it (or as found under a folder they named).
+    pub file: String,
+    /// 1-based line number of the record for JSONL; 0 for a one-document file.
+    pub record: u64,
+    /// Byte offset of the record in the (decompressed) file.
+    pub offset: u64,
+}
+
+impl std::fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.record == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}: record {} (byte {})", self.file, self.record, self.offset)
+        }
+    }
+}
+
+/// One page of the corpus.
+#[derive(Clone, Debug)]
+pub struct Document {
+    pub seq: DocId,
+    /// The document's own id (JSONL id field, or the path of a text file).
+    pub id: String,
+    /// The grouping key for per-site counts; empty when unknown.
+    pub site: String,
+    pub url: Option<String>,
+    /// The text, exactly as read (bytes; never assumed to be UTF-8).
+    pub text: Vec<u8>,
+    pub source: SourceRef,
+    /// The whole JSON record for JSONL input, kept so that `--clean` writes every other field
+    /// back unchanged.
+    pub record: Option<serde_json::Map<String, serde_json::Value>>,
+}

@@ -1,0 +1,40 @@
+//! The library's one error type.
+//!
+//! Errors that stop a run (an output that cannot be written, a table too large for memory) are
+//! [`Error`]s. A bad document or record is not an error of the run: it becomes an
+//! [`InputProblem`](crate::input::InputProblem), is counted in the report and the run goes on.
+
+use std::io;
+use std::path::PathBuf;
+
+/// What can stop a run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An input path could not be opened or listed.
+    #[error("reading {}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// An output file could not be created, written or moved into place.
+    #[error("writing {}", .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// A count table would not fit in memory.
+    #[error("cannot reserve memory for {entries} entries of the {table} table")]
+    TableTooLarge { table: &'static str, entries: usize },
+    /// A setting is out of its range.
+    #[error("invalid setting: {0}")]
+    Config(String),
+    /// Under `strict`, the first bad input stops the run.
+    #[error("{0}")]
+    Strict(crate::input::InputProblem),
+}
+
+/// Result with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,225 @@
+//! JSON Lines: one object per line, fields chosen by [`FieldConfig`](super::FieldConfig).
+//!
+//! Works unchanged on dolma (`text`, `id`, `metadata.url`), cc_net (`--text-field
+//! raw_content`, `url`) and datatrove (`text`, `id`, `metadata.url`) shards. A line that is not
+//! a JSON object, or whose text field is missing or not a string, is a problem naming the file,
+//! line number and byte offset; the reader goes on with the next line.
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::{site::registrable_domain, InputFile, InputProblem, Item, ReadConfig};
+use crate::doc::{DocId, Document, SourceRef};
+
+/// Reads one JSONL file.
+pub struct JsonlReader {
+    file: InputFile,
+    reader: Box<dyn BufRead + Send>,
+    config: Arc<ReadConfig>,
+    line_no: u64,
+    offset: u64,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl JsonlReader {
+    pub fn new(file: InputFile, reader: Box<dyn BufRead + Send>, config: Arc<ReadConfig>) -> Self {
+        JsonlReader { file, reader, config, line_no: 0, offset: 0, buf: Vec::new(), done: false }
+    }
+
+    fn problem(&self, offset: u64, message: impl Into<String>) -> InputProblem {
+        InputProblem::new(&self.file.display, self.line_no, offset, message)
+    }
+}
+
+/// A field by name: an exact key first, then a dotted path into nested objects.
+pub fn field<'a>(record: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if let Some(v) = record.get(name) {
+        return Some(v);
+    }
+    let mut parts = name.split('.');
+    let mut cur = record.get(parts.next()?)?;
+    for part in parts {
+        cur = cur.as_object()?.get(part)?;
+    }
+    Some(cur)
+}
+
+/// A field as a plain string: strings as they are, numbers and booleans printed.
+fn field_string(record: &Map<String, Value>, name: &str) -> Option<String> {
+    match field(record, name)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl JsonlReader {
+    fn parse(&self, line: &[u8], start: u64) -> Item {
+        // JSON must be UTF-8; a line that is not is decoded lossily rather than dropped, so a
+        // stray byte in one page never costs the page.
+        let parsed: Result<Value, _> = match std::str::from_utf8(line) {
+            Ok(s) => serde_json::from_str(s),
+            Err(_) => serde_json::from_str(&String::from_utf8_lossy(line)),
+        };
+        // The offset names the record's first byte; serde's message gives the column.
+        let value = parsed.map_err(|e| self.problem(start, format!("invalid JSON: {e}")))?;
+        let Value::Object(record) = value else {
+            return Err(self.problem(start, format!("not a JSON object but {}", describe(&value))));
+        };
+        let fields = &self.config.fields;
+        let text = match field(&record, &fields.text_field) {
+            Some(Value::String(s)) => s.as_bytes().to_vec(),
+            Some(other) => {
+                return Err(self.problem(
+                    start,
+                    format!(
+                        "text field {:?} is {}, not a string",
+                        fields.text_field,
+                        describe(other)
+                    ),
+                ))
+            }
+            None => {
+                return Err(self.problem(start, format!("no text field {:?}", fields.text_field)))
+            }
+        };
+        let id = field_string(&record, &fields.id_field)
+            .unwrap_or_else(|| format!("{}:{}", self.file.display, self.line_no));
+        let url = fields.url_fields.iter().find_map(|f| field_string(&record, f));
+        let site = match &fields.site_field {
+            Some(f) => field_string(&record, f).unwrap_or_default(),
+            None => url.as_deref().and_then(registrable_domain).unwrap_or_default(),
+        };
+        Ok(Document {
+            seq: DocId(0),
+            id,
+            site,
+            url,
+            text,
+            source: SourceRef {
+                file: self.file.display.clone(),
+                record: self.line_no,
+                offset: start,
+            },
+            record: Some(record),
+        })
+    }
+}
+
+impl Iterator for JsonlReader {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            if self.done {
+                return None;
+            }
+            self.buf.clear();
+            let start = self.offset;
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(n) => {
+                    self.offset += n as u64;
+                    self.line_no += 1;
+                }
+                Err(e) => {
+                    // A broken stream (truncated gzip, I/O error) ends the file; what was read
+                    // before it has been yielded already.
+                    self.done = true;
+                    self.line_no += 1;
+                    return Some(Err(self.problem(start, format!("read failed: {e}"))));
+                }
+            }
+            let line = std::mem::take(&mut self.buf);
+            let trimmed = line.trim_ascii();
+            let item = if trimmed.is_empty() { None } else { Some(self.parse(trimmed, start)) };
+            self.buf = line;
+            if let Some(item) = item {
+                return Some(item);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{FieldConfig, Format};
+
+    fn read(text: &[u8], fields: FieldConfig) -> Vec<Item> {
+        let file = InputFile {
+            path: "t.jsonl".into(),
+            display: "t.jsonl".into(),
+            relative: String::new(),
+            format: Format::Jsonl,
+        };
+        let reader = crate::input::decompress::wrap(std::io::Cursor::new(text.to_vec())).unwrap();
+        JsonlReader::new(file, reader, Arc::new(ReadConfig { fields })).collect()
+    }
+
+    #[test]
+    fn bad_lines_are_problems_and_reading_goes_on() {
+        let input = b"{\"id\":1,\"text\":\"a\"}\nnot json\n{\"id\":2}\n{\"text\":null}\n[1]\n\n{\"id\":\"x\",\"text\":\"b\",\"url\":\"https://news.example.co.uk/a\"}";
+        let items = read(input, FieldConfig::default());
+        assert_eq!(items.len(), 6);
+        let doc = items[0].as_ref().unwrap();
+        assert_eq!((doc.id.as_str(), doc.text.as_slice()), ("1", &b"a"[..]));
+        let p = items[1].as_ref().unwrap_err();
+        assert_eq!((p.source_ref.record, p.source_ref.offset), (2, 20));
+        assert!(items[2].as_ref().unwrap_err().message.contains("no text field"));
+        assert!(items[3].as_ref().unwrap_err().message.contains("null"));
+        assert!(items[4].as_ref().unwrap_err().message.contains("array"));
+        let doc = items[5].as_ref().unwrap();
+        assert_eq!(doc.site, "example.co.uk");
+        assert_eq!(doc.source.record, 7);
+    }
+
+    #[test]
+    fn dolma_cc_net_and_site_fields() {
+        let dolma = br#"{"id":"d","text":"t","metadata":{"url":"http://www.example.com/x"}}"#;
+        let doc = read(dolma, FieldConfig::default()).pop().unwrap().unwrap();
+        assert_eq!(doc.site, "example.com");
+        assert_eq!(doc.url.as_deref(), Some("http://www.example.com/x"));
+
+        let ccnet = br#"{"raw_content":"t","url":"http://a.example.org/","digest":"sha1:x"}"#;
+        let fields = FieldConfig { text_field: "raw_content".into(), ..FieldConfig::default() };
+        let doc = read(ccnet, fields).pop().unwrap().unwrap();
+        assert_eq!(doc.id, "t.jsonl:1");
+        assert_eq!(doc.text, b"t");
+
+        let portal = br#"{"id":"p","text":"t","site":"bbc.co.uk_news"}"#;
+        let fields = FieldConfig { site_field: Some("site".into()), ..FieldConfig::default() };
+        assert_eq!(read(portal, fields).pop().unwrap().unwrap().site, "bbc.co.uk_news");
+    }
+
+    #[test]
+    fn invalid_utf8_is_decoded_lossily() {
+        let doc = read(b"{\"text\":\"a\xffb\"}\n", FieldConfig::default()).pop().unwrap().unwrap();
+        assert_eq!(doc.text, "a\u{FFFD}b".as_bytes());
+    }
+
+    #[test]
+    fn crlf_line_ends_between_records() {
+        let items = read(b"{\"text\":\"a\"}\r\n{\"text\":\"b\"}\r\n", FieldConfig::default());
+        assert_eq!(items.len(), 2);
+        assert!(items.iter().all(Result::is_ok));
+    }
+}

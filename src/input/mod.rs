@@ -1,0 +1,169 @@
+//! Input: files and folders of pages, JSONL shards, gzip and zstd, turned into [`Document`]s.
+//!
+//! [`expand`] turns the user's paths into a sorted, deterministic list of [`InputFile`]s;
+//! [`Corpus`] reads them in order and yields documents or [`InputProblem`]s. A bad record is a
+//! problem, not an error: it is reported and the reader goes on with the next one.
+
+pub mod decompress;
+pub mod jsonl;
+pub mod site;
+pub mod text_file;
+pub mod walk;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::doc::{DocId, Document, SourceRef};
+
+pub use walk::expand;
+
+/// How a file's records are laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// One document per file (`.txt`, `.md`, `.text`).
+    Text,
+    /// One JSON object per line (`.jsonl`, `.json`, `.ndjson`).
+    Jsonl,
+}
+
+/// Which JSON fields hold what. Dotted names reach into nested objects (`metadata.url`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldConfig {
+    pub text_field: String,
+    pub id_field: String,
+    /// Tried in order; the first present string wins.
+    pub url_fields: Vec<String>,
+    /// When set, the site is this field's value; otherwise the registrable domain of the URL.
+    pub site_field: Option<String>,
+}
+
+impl Default for FieldConfig {
+    fn default() -> Self {
+        FieldConfig {
+            text_field: "text".into(),
+            id_field: "id".into(),
+            url_fields: vec!["url".into(), "metadata.url".into()],
+            site_field: None,
+        }
+    }
+}
+
+/// One file to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputFile {
+    /// Where to open it.
+    pub path: PathBuf,
+    /// How to name it in messages and ids.
+    pub display: String,
+    /// The path relative to the argument it was found under ("" for a file named directly).
+    pub relative: String,
+    pub format: Format,
+}
+
+/// A record or file that could not be read. The run goes on without it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{source_ref}: {message}")]
+pub struct InputProblem {
+    #[serde(flatten)]
+    pub source_ref: SourceRef,
+    pub message: String,
+}
+
+impl InputProblem {
+    pub fn new(file: &str, record: u64, offset: u64, message: impl Into<String>) -> Self {
+        InputProblem {
+            source_ref: SourceRef { file: file.to_string(), record, offset },
+            message: message.into(),
+        }
+    }
+}
+
+/// What readers yield.
+pub type Item = Result<Document, InputProblem>;
+
+/// Options for reading.
+#[derive(Clone, Debug, Default)]
+pub struct ReadConfig {
+    pub fields: FieldConfig,
+}
+
+/// Reads a list of files in order, one document (or problem) at a time.
+pub struct Corpus {
+    files: std::vec::IntoIter<InputFile>,
+    pending: std::vec::IntoIter<InputProblem>,
+    current: Option<Box<dyn Iterator<Item = Item> + Send>>,
+    config: Arc<ReadConfig>,
+    next_seq: u64,
+    bytes_read: Arc<AtomicU64>,
+}
+
+impl Corpus {
+    /// `problems` are reported first (those found while listing folders).
+    pub fn new(files: Vec<InputFile>, problems: Vec<InputProblem>, config: ReadConfig) -> Corpus {
+        Corpus {
+            files: files.into_iter(),
+            pending: problems.into_iter(),
+            current: None,
+            config: Arc::new(config),
+            next_seq: 0,
+            bytes_read: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// A counter of raw (compressed) bytes read from files so far, for progress display.
+    pub fn bytes_read(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.bytes_read)
+    }
+
+    fn open(&self, file: InputFile) -> Box<dyn Iterator<Item = Item> + Send> {
+        let counter = Arc::clone(&self.bytes_read);
+        match decompress::open(&file.path, counter) {
+            Err(e) => Box::new(std::iter::once(Err(InputProblem::new(
+                &file.display,
+                0,
+                0,
+                format!("cannot open: {e}"),
+            )))),
+            Ok(reader) => match file.format {
+                Format::Text => Box::new(text_file::TextFileReader::new(file, reader)),
+                Format::Jsonl => {
+                    Box::new(jsonl::JsonlReader::new(file, reader, Arc::clone(&self.config)))
+                }
+            },
+        }
+    }
+}
+
+impl Iterator for Corpus {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        if let Some(p) = self.pending.next() {
+            return Some(Err(p));
+        }
+        loop {
+            if let Some(cur) = self.current.as_mut() {
+                match cur.next() {
+                    Some(Ok(mut doc)) => {
+                        doc.seq = DocId(self.next_seq);
+                        self.next_seq += 1;
+                        return Some(Ok(doc));
+                    }
+                    Some(Err(p)) => return Some(Err(p)),
+                    None => self.current = None,
+                }
+            }
+            let file = self.files.next()?;
+            self.current = Some(self.open(file));
+        }
+    }
+}
+
+/// Reads a counter without caring about ordering (progress display only).
+pub fn load(counter: &AtomicU64) -> u64 {
+    counter.load(Ordering::Relaxed)
+}

@@ -1,0 +1,55 @@
+//! # chaff: what a scraped corpus is made of
+//!
+//! chaff finds the boilerplate of a web crawl (site templates, navigation, "more stories"
+//! lists, cookie and newsletter pitches), the paywall teasers and the duplicated documents, and
+//! reports them with exact counts, per site, deterministically whatever the thread count, with
+//! byte offsets back into every record.
+//!
+//! ## Pipeline
+//!
+//! ```text
+//! paths ─ input::expand ─ Corpus (txt / JSONL, gz / zstd) ─ Document
+//!   └ pass 1 (count): LineView (normalize, hash) ─ shingle::blocks ─ CountTable (per thread) ─ merge ─ Counts
+//!   └ pass 2 (mark):  LineView ─ Flagger (counts + thresholds) ─ Span ─ DocSink (annotations, clean, eval)
+//!                                                                      └ ReportBuilder ─ Report ─ Render (summary, JSON)
+//! ```
+//!
+//! ## Example
+//!
+//! ```
+//! use chaff::scan::{scan, ScanConfig};
+//! use chaff::progress::NoProgress;
+//!
+//! let dir = tempfile::tempdir()?;
+//! for (i, body) in ["The ferry is back.", "Goats ate the hedge."].iter().enumerate() {
+//!     let site = dir.path().join("gazette.example");
+//!     std::fs::create_dir_all(&site)?;
+//!     std::fs::write(site.join(format!("{i}.txt")), format!("Home\nNews\n{body}\nAbout us\n"))?;
+//! }
+//! let config = ScanConfig { top: 10, ..ScanConfig::default() };
+//! let report = scan(&[dir.path().to_path_buf()], &config, &NoProgress, &mut [])?;
+//! assert_eq!(report.totals.documents, 2);
+//! assert_eq!(report.top_spans[0].sample, "Home\nNews");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod block;
+pub mod count;
+pub mod doc;
+pub mod error;
+pub mod eval;
+pub mod flag;
+pub mod hash;
+pub mod input;
+pub mod normalize;
+pub mod output;
+pub mod progress;
+pub mod report;
+pub mod scan;
+pub mod shingle;
+
+pub use doc::{DocId, Document};
+pub use error::{Error, Result};
+pub use flag::{FlagConfig, Span, SpanKind};
+pub use report::Report;
+pub use scan::{scan, ScanConfig};

@@ -1,0 +1,241 @@
+//! Line normalization, for hashing only: the original bytes are what chaff writes back.
+//!
+//! Three steps, each of which can be turned off:
+//! - **case folding**: Unicode default case folding ("Straße" and "STRASSE" hash alike);
+//! - **white space**: runs of white space fold to one space, and the line is trimmed;
+//! - **digits**: every run of digits becomes one `0`, so "5 mins | July 10, 2024" and
+//!   "4 mins | July 9, 2024" hash alike.
+//!
+//! Invalid UTF-8 is never an error: each invalid sequence stands for U+FFFD, as a lossy decode
+//! would give.
+
+use std::borrow::Cow;
+
+use bstr::ByteSlice;
+use caseless::Caseless;
+use serde::{Deserialize, Serialize};
+
+/// Which normalization steps run. Written into every output, so a count made under one setting
+/// is never mixed with one made under another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NormalizeConfig {
+    pub case_fold: bool,
+    pub fold_whitespace: bool,
+    pub digit_class: bool,
+}
+
+impl Default for NormalizeConfig {
+    fn default() -> Self {
+        NormalizeConfig { case_fold: true, fold_whitespace: true, digit_class: true }
+    }
+}
+
+/// Normalizes lines under one [`NormalizeConfig`].
+#[derive(Clone, Debug)]
+pub struct Normalizer {
+    config: NormalizeConfig,
+}
+
+impl Normalizer {
+    pub fn new(config: &NormalizeConfig) -> Normalizer {
+        Normalizer { config: *config }
+    }
+
+    pub fn config(&self) -> &NormalizeConfig {
+        &self.config
+    }
+
+    /// The normalized form of `line`; borrowed when no step changes it.
+    pub fn apply<'a>(&self, line: &'a [u8]) -> Cow<'a, [u8]> {
+        let mut out = Vec::new();
+        self.normalize_into(line, &mut out);
+        if out == line {
+            Cow::Borrowed(line)
+        } else {
+            Cow::Owned(out)
+        }
+    }
+
+    /// Writes the normalized form of `line` into `out` (cleared first). The hot path: it
+    /// allocates only when `out` must grow.
+    pub fn normalize_into(&self, line: &[u8], out: &mut Vec<u8>) {
+        out.clear();
+        let cfg = self.config;
+        // A space is pushed lazily, only before the next visible character, which both folds
+        // runs and trims the ends.
+        let mut pending_space = false;
+        let mut in_digits = false;
+        let mut i = 0;
+        while i < line.len() {
+            let b = line[i];
+            if b.is_ascii() {
+                i += 1;
+                if cfg.fold_whitespace && is_ascii_space(b) {
+                    pending_space = !out.is_empty();
+                    in_digits = false;
+                    continue;
+                }
+                if cfg.digit_class && b.is_ascii_digit() {
+                    if in_digits {
+                        continue;
+                    }
+                    push_pending(out, &mut pending_space);
+                    out.push(b'0');
+                    in_digits = true;
+                    continue;
+                }
+                in_digits = false;
+                push_pending(out, &mut pending_space);
+                out.push(if cfg.case_fold { b.to_ascii_lowercase() } else { b });
+                continue;
+            }
+            let (ch, size) = bstr::decode_utf8(&line[i..]);
+            let ch = ch.unwrap_or('\u{FFFD}');
+            i += size.max(1);
+            if cfg.fold_whitespace && ch.is_whitespace() {
+                pending_space = !out.is_empty();
+                in_digits = false;
+                continue;
+            }
+            if cfg.digit_class && ch.is_numeric() {
+                if !in_digits {
+                    push_pending(out, &mut pending_space);
+                    out.push(b'0');
+                    in_digits = true;
+                }
+                continue;
+            }
+            in_digits = false;
+            push_pending(out, &mut pending_space);
+            if cfg.case_fold {
+                let mut buf = [0u8; 4];
+                for folded in std::iter::once(ch).default_case_fold() {
+                    out.extend_from_slice(folded.encode_utf8(&mut buf).as_bytes());
+                }
+            } else {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+        if !cfg.fold_whitespace {
+            return;
+        }
+        debug_assert!(!out.last().is_some_and(|&b| b == b' '));
+    }
+}
+
+#[inline]
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+#[inline]
+fn push_pending(out: &mut Vec<u8>, pending_space: &mut bool) {
+    if *pending_space {
+        out.push(b' ');
+        *pending_space = false;
+    }
+}
+
+/// True when a line holds nothing but white space (under any setting, such a line is blank:
+/// blank lines are skipped when shingling).
+pub fn is_blank(line: &[u8]) -> bool {
+    line.chars().all(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn norm(s: &str) -> String {
+        let n = Normalizer::new(&NormalizeConfig::default());
+        String::from_utf8(n.apply(s.as_bytes()).into_owned()).unwrap()
+    }
+
+    #[test]
+    fn read_time_and_date_lines_hash_alike() {
+        assert_eq!(norm("5 mins | July 10, 2024"), norm("4 mins | July 9, 2024"));
+        assert_eq!(norm("5 mins | July 10, 2024"), "0 mins | july 0, 0");
+    }
+
+    #[test]
+    fn table() {
+        let cases = [
+            ("  Share   this\tpage  ", "share this page"),
+            ("STRASSE", "strasse"),
+            ("Straße", "strasse"),
+            ("ÉDITION", "édition"),
+            ("line\r", "line"),
+            ("\u{a0}non-breaking\u{a0}space\u{a0}", "non-breaking space"),
+            ("١٢٣ arabic digits", "0 arabic digits"),
+            ("", ""),
+            ("   ", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(norm(input), want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_becomes_replacement_character() {
+        let n = Normalizer::new(&NormalizeConfig::default());
+        assert_eq!(&*n.apply(b"a\xffb"), "a\u{FFFD}b".as_bytes());
+    }
+
+    #[test]
+    fn each_step_can_be_turned_off() {
+        let off = NormalizeConfig { case_fold: false, fold_whitespace: false, digit_class: false };
+        let n = Normalizer::new(&off);
+        assert_eq!(&*n.apply(b" A  12 "), b" A  12 ");
+        assert!(matches!(n.apply(b" A  12 "), Cow::Borrowed(_)));
+    }
+
+    /// The obvious slow reference: decode, fold, split, join, collapse digit runs.
+    fn naive(line: &[u8], cfg: NormalizeConfig) -> Vec<u8> {
+        let mut s: String = String::from_utf8_lossy(line).into_owned();
+        if cfg.case_fold {
+            s = caseless::default_case_fold_str(&s);
+        }
+        if cfg.digit_class {
+            let mut t = String::new();
+            let mut prev_digit = false;
+            for c in s.chars() {
+                if c.is_numeric() {
+                    if !prev_digit {
+                        t.push('0');
+                    }
+                    prev_digit = true;
+                } else {
+                    t.push(c);
+                    prev_digit = false;
+                }
+            }
+            s = t;
+        }
+        if cfg.fold_whitespace {
+            s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        s.into_bytes()
+    }
+
+    proptest! {
+        #[test]
+        fn fast_path_matches_naive_reference(
+            line in proptest::collection::vec(
+                prop_oneof![
+                    Just(b' '), Just(b'\t'), Just(b'7'), Just(b'A'), Just(b'z'), Just(0xff),
+                    any::<u8>(),
+                ], 0..40),
+            extra in "[ a-zA-Z0-9ßÉ١\u{a0}\u{2003}İ]{0,12}",
+            case_fold: bool, fold_whitespace: bool, digit_class: bool,
+        ) {
+            let mut bytes = line.clone();
+            bytes.extend_from_slice(extra.as_bytes());
+            let cfg = NormalizeConfig { case_fold, fold_whitespace, digit_class };
+            let mut out = Vec::new();
+            Normalizer::new(&cfg).normalize_into(&bytes, &mut out);
+            prop_assert_eq!(out, naive(&bytes, cfg));
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! `--clean FILE` and `--removed FILE`: the documents without their boilerplate, and what was
+//! taken out. Line N of one file and line N of the other describe the same document, and
+//! [`restore`] puts them back together byte for byte.
+//!
+//! A cleaned line is the input record with its text field replaced by the kept text, every
+//! other field unchanged (for text files: `id`, `site`, `text`). A removed line is `{"id",
+//! "file", "record", "spans": [{"start", "end", "first_line", "last_line", "text"}]}` with
+//! offsets into the original text. Bytes that are not UTF-8 also go into `text_base64`.
+
+use serde_json::{Map, Value};
+
+use super::{put_bytes, AtomicFile};
+use crate::doc::Document;
+use crate::error::Result;
+use crate::flag::Span;
+use crate::scan::{DocResult, DocSink};
+
+/// Writes the cleaned and/or removed JSONL.
+pub struct CleanWriter {
+    clean: Option<AtomicFile>,
+    removed: Option<AtomicFile>,
+    text_field: String,
+    line: Vec<u8>,
+}
+
+impl CleanWriter {
+    pub fn new(clean: Option<AtomicFile>, removed: Option<AtomicFile>, text_field: &str) -> Self {
+        CleanWriter { clean, removed, text_field: text_field.to_string(), line: Vec::new() }
+    }
+
+    pub fn commit(self) -> Result<()> {
+        if let Some(c) = self.clean {
+            c.commit()?;
+        }
+        if let Some(r) = self.removed {
+            r.commit()?;
+        }
+        Ok(())
+    }
+}
+
+/// The text with `spans` taken out.
+pub fn kept_text(text: &[u8], spans: &[Span]) -> Vec<u8> {
+    let mut kept = Vec::with_capacity(text.len());
+    let mut at = 0;
+    for s in spans {
+        kept.extend_from_slice(&text[at..s.start]);
+        at = s.end;
+    }
+    kept.extend_from_slice(&text[at..]);
+    kept
+}
+
+/// Puts removed pieces (`start` offsets into the original, sorted) back into the kept text.
+pub fn restore(kept: &[u8], removed: &[(usize, Vec<u8>)]) -> Vec<u8> {
+    let mut out =
+        Vec::with_capacity(kept.len() + removed.iter().map(|(_, b)| b.len()).sum::<usize>());
+    let mut from_kept = 0;
+    for (start, bytes) in removed {
+        let take = start.saturating_sub(out.len()).min(kept.len() - from_kept);
+        out.extend_from_slice(&kept[from_kept..from_kept + take]);
+        from_kept += take;
+        out.extend_from_slice(bytes);
+    }
+    out.extend_from_slice(&kept[from_kept..]);
+    out
+}
+
+/// Sets `name` (a key, or a dotted path into nested objects when no such key exists).
+fn set_field(record: &mut Map<String, Value>, name: &str, bytes: &[u8]) {
+    if record.contains_key(name) || !name.contains('.') {
+        put_bytes(record, name, bytes);
+        return;
+    }
+    let (head, rest) = name.split_once('.').expect("name has a dot");
+    match record.get_mut(head) {
+        Some(Value::Object(inner)) => set_field(inner, rest, bytes),
+        _ => put_bytes(record, name, bytes),
+    }
+}
+
+impl DocSink for CleanWriter {
+    fn document(&mut self, doc: &Document, result: &DocResult) -> Result<()> {
+        if let Some(out) = self.clean.as_mut() {
+            let kept = kept_text(&doc.text, &result.spans);
+            let mut record = match &doc.record {
+                Some(r) => r.clone(),
+                None => {
+                    let mut m = Map::new();
+                    m.insert("id".into(), Value::String(doc.id.clone()));
+                    m.insert("site".into(), Value::String(doc.site.clone()));
+                    m
+                }
+            };
+            set_field(&mut record, &self.text_field, &kept);
+            self.line.clear();
+            serde_json::to_writer(&mut self.line, &record).expect("records always serialize");
+            self.line.push(b'\n');
+            out.write_all(&self.line)?;
+        }
+        if let Some(out) = self.removed.as_mut() {
+            let spans: Vec<Value> = result
+                .spans
+                .iter()
+                .map(|s| {
+                    let mut m = Map::new();
+                    m.insert("start".into(), s.start.into());
+                    m.insert("end".into(), s.end.into());
+                    m.insert("first_line".into(), s.first_line.into());
+                    m.insert("last_line".into(), s.last_line.into());
+                    put_bytes(&mut m, "text", &doc.text[s.start..s.end]);
+                    Value::Object(m)
+                })
+                .collect();
+            let mut m = Map::new();
+            m.insert("id".into(), Value::String(doc.id.clone()));
+            m.insert("file".into(), Value::String(doc.source.file.clone()));
+            m.insert("record".into(), doc.source.record.into());
+            m.insert("spans".into(), Value::Array(spans));
+            self.line.clear();
+            serde_json::to_writer(&mut self.line, &m).expect("records always serialize");
+            self.line.push(b'\n');
+            out.write_all(&self.line)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flag::SpanKind;
+    use crate::hash::BlockHash;
+    use proptest::prelude::*;
+
+    fn span(start: usize, end: usize) -> Span {
+        Span {
+            first_line: 0,
+            last_line: 0,
+            start,
+            end,
+            kind: SpanKind::CrossPage,
+            docs: 2,
+            sites: 1,
+            lines: 1,
+            key: BlockHash(0),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn kept_plus_removed_is_the_input(
+            text in proptest::collection::vec(any::<u8>(), 0..200),
+            cuts in proptest::collection::vec(0usize..200, 0..10),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(text.len())).collect();
+            cuts.sort_unstable();
+            let spans: Vec<Span> = cuts.chunks_exact(2).map(|c| span(c[0], c[1])).collect();
+            let kept = kept_text(&text, &spans);
+            let removed: Vec<(usize, Vec<u8>)> =
+                spans.iter().map(|s| (s.start, text[s.start..s.end].to_vec())).collect();
+            prop_assert_eq!(restore(&kept, &removed), text);
+        }
+    }
+
+    #[test]
+    fn dotted_text_field_is_set_in_place() {
+        let mut r: Map<String, Value> =
+            serde_json::from_str(r#"{"a":{"text":"x"},"b":1}"#).unwrap();
+        set_field(&mut r, "a.text", b"y");
+        assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"a":{"text":"y"},"b":1}"#);
+    }
+}

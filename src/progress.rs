@@ -1,0 +1,35 @@
+//! Progress reporting. The library never draws: it calls a [`Progress`], and the binary's
+//! adapter draws bars (hidden when stderr is not a terminal).
+
+/// Receives progress of a run. Every method has a do-nothing default.
+pub trait Progress: Sync {
+    /// A phase starts; `total_bytes` is the raw size of the inputs when known.
+    fn start(&self, _phase: Phase, _total_bytes: Option<u64>) {}
+    /// Raw input bytes read so far in this phase, and documents done.
+    fn update(&self, _bytes: u64, _documents: u64) {}
+    /// The phase is over.
+    fn finish(&self) {}
+}
+
+/// The passes of a scan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading and counting blocks.
+    Count,
+    /// Reading again, flagging and writing outputs.
+    Mark,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Count => "counting",
+            Phase::Mark => "marking",
+        }
+    }
+}
+
+/// Reports nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}

@@ -1,0 +1,310 @@
+//! The report model: the single source of truth that every renderer draws from.
+//!
+//! Every field is documented here and in docs/report.md. The report holds nothing that depends
+//! on timing or thread count, so the same inputs and settings give a byte-identical report.
+
+pub mod json;
+pub mod summary;
+
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use crate::count::{Counts, SiteKey};
+use crate::doc::{DocId, Document};
+use crate::flag::{FlagConfig, SpanKind};
+use crate::hash::{BlockHash, SEED};
+use crate::input::{FieldConfig, InputProblem};
+use crate::normalize::NormalizeConfig;
+use crate::scan::{DocResult, ScanConfig};
+
+/// The report of one scan.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// `"chaff"` and its version.
+    pub tool: Tool,
+    /// Every setting that shaped the result.
+    pub settings: Settings,
+    /// Corpus-wide figures.
+    pub totals: Totals,
+    /// The recurring spans, most widespread first (see [`CatalogueRow`]).
+    pub top_spans: Vec<CatalogueRow>,
+    /// Per site, most documents first.
+    pub sites: Vec<SiteRow>,
+    /// Every record or file that could not be read, in input order.
+    pub problems: Vec<InputProblem>,
+}
+
+/// The tool that wrote a report.
+#[derive(Clone, Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+/// The settings of a run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Settings {
+    /// `"xxh3-64"`.
+    pub hash: &'static str,
+    /// The fixed seed of every hash.
+    pub seed: u64,
+    pub normalize: NormalizeConfig,
+    pub flag: FlagConfig,
+    pub fields: FieldConfig,
+}
+
+/// Corpus-wide figures.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Totals {
+    pub documents: u64,
+    /// Distinct sites (documents with no known site count as one site, "").
+    pub sites: u64,
+    /// Lines of all texts split on `\n`.
+    pub lines: u64,
+    pub non_blank_lines: u64,
+    /// Bytes of all texts.
+    pub bytes: u64,
+    /// Bytes inside boilerplate spans.
+    pub boilerplate_bytes: u64,
+    /// Non-blank lines inside boilerplate spans.
+    pub boilerplate_lines: u64,
+    /// `boilerplate_bytes / bytes` (0 for an empty corpus).
+    pub boilerplate_share: f64,
+    /// Spans over all documents.
+    pub spans: u64,
+    /// Distinct spans (by normalized content).
+    pub distinct_spans: u64,
+    /// Distinct blocks counted (single lines and windows).
+    pub distinct_blocks: u64,
+    /// Records or files that could not be read.
+    pub problems: u64,
+}
+
+/// One distinct recurring span: the same normalized lines wherever they stand.
+#[derive(Clone, Debug, Serialize)]
+pub struct CatalogueRow {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Hex of the hash of its normalized lines (stable across runs with the same settings).
+    pub key: String,
+    /// `cross_page` when it recurs on other pages; `within_page` when only within pages.
+    pub kind: SpanKind,
+    /// Documents holding this exact span.
+    pub docs: u64,
+    /// Sites of those documents.
+    pub sites: u64,
+    /// Occurrences (a span twice on one page counts twice).
+    pub occurrences: u64,
+    /// Non-blank lines in it.
+    pub lines: u32,
+    /// Bytes over all its occurrences.
+    pub bytes: u64,
+    /// `bytes` over all boilerplate bytes of the corpus.
+    pub share_of_boilerplate: f64,
+    /// Its text at its first occurrence (decoded lossily, cut at about 600 bytes).
+    pub sample: String,
+    /// The id of the document of that first occurrence.
+    pub sample_id: String,
+}
+
+/// One site.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SiteRow {
+    /// The site ("" when unknown).
+    pub site: String,
+    pub documents: u64,
+    pub bytes: u64,
+    pub boilerplate_bytes: u64,
+    /// `boilerplate_bytes / bytes`.
+    pub boilerplate_share: f64,
+}
+
+#[derive(Debug)]
+struct CatalogueEntry {
+    kind: SpanKind,
+    docs: u64,
+    sites: FxHashSet<SiteKey>,
+    occurrences: u64,
+    lines: u32,
+    bytes: u64,
+    first: DocId,
+    last_doc: DocId,
+    sample: String,
+    sample_id: String,
+}
+
+const SAMPLE_BYTES: usize = 600;
+
+/// Builds a [`Report`] from documents handed to it in input order.
+pub struct ReportBuilder {
+    settings: Settings,
+    top: usize,
+    totals: Totals,
+    sites: BTreeMap<String, SiteRow>,
+    catalogue: FxHashMap<BlockHash, CatalogueEntry>,
+    problems: Vec<InputProblem>,
+}
+
+impl ReportBuilder {
+    pub fn new(config: &ScanConfig, counts: &Counts) -> ReportBuilder {
+        ReportBuilder {
+            settings: Settings {
+                hash: "xxh3-64",
+                seed: SEED,
+                normalize: config.normalize,
+                flag: config.flag.clone(),
+                fields: config.read.fields.clone(),
+            },
+            top: config.top,
+            totals: Totals { distinct_blocks: counts.totals.len() as u64, ..Totals::default() },
+            sites: BTreeMap::new(),
+            catalogue: FxHashMap::default(),
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn add_problem(&mut self, problem: &InputProblem) {
+        self.problems.push(problem.clone());
+    }
+
+    pub fn add_document(&mut self, doc: &Document, result: &DocResult) {
+        let t = &mut self.totals;
+        t.documents += 1;
+        t.lines += u64::from(result.lines);
+        t.non_blank_lines += u64::from(result.non_blank_lines);
+        t.bytes += result.bytes;
+        t.boilerplate_bytes += result.boilerplate_bytes;
+        t.boilerplate_lines += u64::from(result.boilerplate_lines);
+        t.spans += result.spans.len() as u64;
+        let site = self
+            .sites
+            .entry(doc.site.clone())
+            .or_insert_with(|| SiteRow { site: doc.site.clone(), ..SiteRow::default() });
+        site.documents += 1;
+        site.bytes += result.bytes;
+        site.boilerplate_bytes += result.boilerplate_bytes;
+        let site_key = SiteKey::of(&doc.site);
+        for span in &result.spans {
+            let e = self.catalogue.entry(span.key).or_insert_with(|| CatalogueEntry {
+                kind: span.kind,
+                docs: 0,
+                sites: FxHashSet::default(),
+                occurrences: 0,
+                lines: span.lines,
+                bytes: 0,
+                first: doc.seq,
+                last_doc: DocId(u64::MAX),
+                sample: sample(&doc.text[span.start..span.end]),
+                sample_id: doc.id.clone(),
+            });
+            if e.last_doc != doc.seq {
+                e.docs += 1;
+                e.last_doc = doc.seq;
+            }
+            // Cross-page wins: the same lines may be within-page only on their first page.
+            e.kind = e.kind.min(span.kind);
+            e.sites.insert(site_key);
+            e.occurrences += 1;
+            e.bytes += (span.end - span.start) as u64;
+        }
+    }
+
+    pub fn finish(self) -> Report {
+        let mut totals = self.totals;
+        totals.sites = self.sites.len() as u64;
+        totals.distinct_spans = self.catalogue.len() as u64;
+        totals.problems = self.problems.len() as u64;
+        totals.boilerplate_share = ratio(totals.boilerplate_bytes, totals.bytes);
+        let mut rows: Vec<(BlockHash, CatalogueEntry)> = self.catalogue.into_iter().collect();
+        // Most documents first, then most bytes; ties by first appearance, so the order is
+        // the same for any thread count.
+        rows.sort_by(|(_, a), (_, b)| {
+            b.docs.cmp(&a.docs).then(b.bytes.cmp(&a.bytes)).then(a.first.cmp(&b.first))
+        });
+        let top_spans = rows
+            .into_iter()
+            .take(self.top)
+            .enumerate()
+            .map(|(i, (key, e))| CatalogueRow {
+                rank: i + 1,
+                key: format!("{:016x}", key.0),
+                kind: e.kind,
+                docs: e.docs,
+                sites: e.sites.len() as u64,
+                occurrences: e.occurrences,
+                lines: e.lines,
+                bytes: e.bytes,
+                share_of_boilerplate: ratio(e.bytes, totals.boilerplate_bytes),
+                sample: e.sample,
+                sample_id: e.sample_id,
+            })
+            .collect();
+        let mut sites: Vec<SiteRow> = self
+            .sites
+            .into_values()
+            .map(|mut s| {
+                s.boilerplate_share = ratio(s.boilerplate_bytes, s.bytes);
+                s
+            })
+            .collect();
+        sites.sort_by(|a, b| b.documents.cmp(&a.documents).then_with(|| a.site.cmp(&b.site)));
+        Report {
+            tool: Tool { name: "chaff", version: env!("CARGO_PKG_VERSION") },
+            settings: self.settings,
+            totals,
+            top_spans,
+            sites,
+            problems: self.problems,
+        }
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        // Rounded so that reports stay readable and stable across platforms.
+        ((a as f64 / b as f64) * 1e6).round() / 1e6
+    }
+}
+
+/// Lossy text of a span, cut at a character boundary near [`SAMPLE_BYTES`].
+fn sample(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_end_matches(['\n', '\r']);
+    if text.len() <= SAMPLE_BYTES {
+        return text.to_string();
+    }
+    let mut cut = SAMPLE_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…", &text[..cut])
+}
+
+/// Renders a report in one format.
+pub trait Render {
+    fn render(&self, report: &Report) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_are_cut_on_char_boundaries() {
+        let long = "é".repeat(400);
+        let s = sample(long.as_bytes());
+        assert!(s.ends_with('…'));
+        assert!(s.len() <= SAMPLE_BYTES + '…'.len_utf8());
+        assert_eq!(sample(b"Home\n"), "Home");
+    }
+
+    #[test]
+    fn ratios() {
+        assert_eq!(ratio(1, 0), 0.0);
+        assert_eq!(ratio(1, 3), 0.333333);
+    }
+}

@@ -1,0 +1,154 @@
+//! The human summary printed on stdout.
+
+use std::fmt::Write;
+
+use super::{Render, Report};
+
+/// A plain-text summary: totals, the top recurring spans with a sample, and per-site shares.
+pub struct Summary {
+    /// Rows of the span table.
+    pub spans: usize,
+    /// Rows of the site table.
+    pub sites: usize,
+    /// Characters of each sample shown.
+    pub sample_chars: usize,
+}
+
+impl Default for Summary {
+    fn default() -> Self {
+        Summary { spans: 15, sites: 20, sample_chars: 72 }
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+/// The sample on one line: lines joined with " ⏎ ", cut to `chars` characters.
+fn one_line(sample: &str, chars: usize) -> String {
+    let joined: String =
+        sample.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ⏎ ");
+    if joined.chars().count() <= chars {
+        joined
+    } else {
+        let cut: String = joined.chars().take(chars.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+impl Render for Summary {
+    fn render(&self, r: &Report) -> String {
+        let t = &r.totals;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{} documents from {} sites: {} lines ({} non-blank), {}",
+            t.documents,
+            t.sites,
+            t.lines,
+            t.non_blank_lines,
+            human_bytes(t.bytes)
+        );
+        let _ = writeln!(
+            s,
+            "boilerplate: {} of bytes ({}), {} of non-blank lines, in {} spans ({} distinct)",
+            percent(t.boilerplate_share),
+            human_bytes(t.boilerplate_bytes),
+            percent(if t.non_blank_lines == 0 {
+                0.0
+            } else {
+                t.boilerplate_lines as f64 / t.non_blank_lines as f64
+            }),
+            t.spans,
+            t.distinct_spans
+        );
+        if t.problems > 0 {
+            let _ = writeln!(
+                s,
+                "problems: {} records or files could not be read (listed on stderr)",
+                t.problems
+            );
+        }
+        let _ = writeln!(
+            s,
+            "settings: shingle {} lines, min-docs {}, min-site-fraction {}, xxh3-64 seed {:#x}",
+            r.settings.flag.shingle,
+            r.settings.flag.min_docs,
+            r.settings.flag.min_site_fraction,
+            r.settings.seed
+        );
+        if !r.top_spans.is_empty() {
+            let _ = writeln!(s, "\nTop recurring spans");
+            let _ = writeln!(
+                s,
+                "{:>4} {:>6} {:>5} {:>5} {:>7}  {:<11} sample",
+                "rank", "docs", "sites", "lines", "share", "kind"
+            );
+            for row in r.top_spans.iter().take(self.spans) {
+                let kind = match row.kind {
+                    crate::flag::SpanKind::CrossPage => "cross-page",
+                    crate::flag::SpanKind::WithinPage => "within-page",
+                };
+                let _ = writeln!(
+                    s,
+                    "{:>4} {:>6} {:>5} {:>5} {:>7}  {:<11} {}",
+                    row.rank,
+                    row.docs,
+                    row.sites,
+                    row.lines,
+                    percent(row.share_of_boilerplate),
+                    kind,
+                    one_line(&row.sample, self.sample_chars)
+                );
+            }
+        }
+        if !r.sites.is_empty() {
+            let _ = writeln!(s, "\nBoilerplate share per site");
+            let _ = writeln!(s, "{:>6} {:>10} {:>11}  site", "docs", "bytes", "boilerplate");
+            for site in r.sites.iter().take(self.sites) {
+                let name = if site.site.is_empty() { "(unknown)" } else { &site.site };
+                let _ = writeln!(
+                    s,
+                    "{:>6} {:>10} {:>11}  {}",
+                    site.documents,
+                    human_bytes(site.bytes),
+                    percent(site.boilerplate_share),
+                    name
+                );
+            }
+            if r.sites.len() > self.sites {
+                let _ =
+                    writeln!(s, "… and {} more sites (see --report)", r.sites.len() - self.sites);
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers() {
+        assert_eq!(human_bytes(10), "10 B");
+        assert_eq!(human_bytes(2048), "2.0 KiB");
+        assert_eq!(one_line("Home\nNews\n\nSport", 100), "Home ⏎ News ⏎ Sport");
+        assert_eq!(one_line("abcdef", 4), "abc…");
+    }
+}
