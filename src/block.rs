@@ -46,6 +46,8 @@ pub struct LineView {
     pub non_blank: Vec<u32>,
     /// Hash of each non-blank line's normalized form, parallel to `non_blank`.
     pub hashes: Vec<LineHash>,
+    /// Bytes of each non-blank line's normalized form, parallel to `non_blank`.
+    pub lengths: Vec<u32>,
 }
 
 impl LineView {
@@ -55,6 +57,7 @@ impl LineView {
         let lines = split_lines(text);
         let mut non_blank = Vec::with_capacity(lines.len());
         let mut hashes = Vec::with_capacity(lines.len());
+        let mut lengths = Vec::with_capacity(lines.len());
         let mut buf = Vec::with_capacity(256);
         for (i, line) in lines.iter().enumerate() {
             let bytes = &text[line.start..line.end];
@@ -67,8 +70,9 @@ impl LineView {
             }
             non_blank.push(i as u32);
             hashes.push(hash_line(&buf));
+            lengths.push(buf.len() as u32);
         }
-        LineView { lines, non_blank, hashes }
+        LineView { lines, non_blank, hashes, lengths }
     }
 }
 

@@ -28,6 +28,23 @@ pub struct FlagConfig {
     /// Let a single line repeated within a page count as within-page boilerplate (otherwise
     /// only k-line windows do: a title standing as heading and as link is not boilerplate).
     pub within_page_single_lines: bool,
+    /// Context rule: a run of at most this many unflagged lines between flagged lines (or
+    /// between a flagged line and the page's edge) is flagged too, when every line in it is
+    /// short (0 turns the rule off).
+    pub gap_lines: u32,
+    /// The longest line, in normalized bytes, that the context rule treats as short.
+    pub gap_line_bytes: u32,
+    /// Body rule: on a site with at least this many pages (0 turns the rule off), where the
+    /// site's template is known, the article is the largest unflagged run of the page together
+    /// with the runs reached from it across at most `body_gap_lines` flagged lines; unflagged
+    /// text beyond (comment threads, the day's sidebar headlines) is flagged too.
+    pub body_min_site_pages: u32,
+    /// How many flagged lines may separate two runs of one article body.
+    pub body_gap_lines: u32,
+    /// Count exact copies of a page (same normalized content, same site) as often as they
+    /// occur; by default each is counted once, so that a page scraped twice does not turn into
+    /// boilerplate.
+    pub count_duplicates: bool,
     /// Only this many bytes of a line are normalized and hashed.
     pub max_line_bytes: usize,
 }
@@ -40,6 +57,11 @@ impl Default for FlagConfig {
             min_site_fraction: DEFAULT_MIN_SITE_FRACTION,
             within_page: true,
             within_page_single_lines: false,
+            gap_lines: DEFAULT_GAP_LINES,
+            gap_line_bytes: DEFAULT_GAP_LINE_BYTES,
+            body_min_site_pages: DEFAULT_BODY_MIN_SITE_PAGES,
+            body_gap_lines: DEFAULT_BODY_GAP_LINES,
+            count_duplicates: false,
             max_line_bytes: 1 << 20,
         }
     }
@@ -47,9 +69,22 @@ impl Default for FlagConfig {
 
 /// Default window length, chosen on ../shared/data/dev (see README, "How the defaults were
 /// chosen").
-pub const DEFAULT_SHINGLE: usize = 3;
+pub const DEFAULT_SHINGLE: usize = 4;
 /// Default per-site share, chosen likewise.
 pub const DEFAULT_MIN_SITE_FRACTION: f64 = 0.0;
+
+/// Default of [`FlagConfig::gap_lines`].
+pub const DEFAULT_GAP_LINES: u32 = 3;
+/// Default of [`FlagConfig::gap_line_bytes`].
+pub const DEFAULT_GAP_LINE_BYTES: u32 = 60;
+
+/// Default of [`FlagConfig::body_min_site_pages`].
+pub const DEFAULT_BODY_MIN_SITE_PAGES: u32 = 5;
+/// Default of [`FlagConfig::body_gap_lines`].
+pub const DEFAULT_BODY_GAP_LINES: u32 = 2;
+
+/// A block on at least this share of its site's pages is part of the site's template.
+const TEMPLATE_SITE_FRACTION: f64 = 0.5;
 
 /// Why a span was flagged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -81,6 +116,10 @@ pub struct Span {
     /// Non-blank lines in it.
     #[serde(skip)]
     pub lines: u32,
+    /// Lines flagged by the context rule alone (short lines between flagged lines).
+    pub context_lines: u32,
+    /// Lines flagged by the body rule alone (unique text outside the page's article body).
+    pub outside_body_lines: u32,
     /// Hash of its normalized lines: the same span on two pages has the same key.
     #[serde(skip)]
     pub key: BlockHash,
@@ -91,6 +130,12 @@ pub struct Span {
 struct LineFlag {
     cross: bool,
     within: bool,
+    context: bool,
+    outside_body: bool,
+    /// Part of the site's template: a block on at least half of the site's pages.
+    template: bool,
+    /// Inside a recurring window of k lines, not only a recurring single line.
+    cross_window: bool,
     docs: u32,
     sites: u32,
 }
@@ -133,14 +178,117 @@ impl Flagger<'_> {
             if !(cross || within) {
                 continue;
             }
+            let template = cross && f64::from(on_site) >= TEMPLATE_SITE_FRACTION * site_docs;
             for f in &mut flags[b.first as usize..(b.first + b.len) as usize] {
+                f.template |= template;
+                f.cross_window |= cross && b.len > 1;
                 f.cross |= cross;
                 f.within |= within;
                 f.docs = f.docs.max(totals.docs);
                 f.sites = f.sites.max(totals.sites);
             }
         }
+        if cfg.gap_lines > 0 {
+            fill_gaps(view, &mut flags, cfg.gap_lines as usize, cfg.gap_line_bytes);
+        }
+        if cfg.body_min_site_pages > 0 && site_docs >= f64::from(cfg.body_min_site_pages) {
+            keep_body_only(view, &mut flags, cfg.body_gap_lines as usize);
+        }
         merge_spans(view, &flags)
+    }
+}
+
+impl LineFlag {
+    fn flagged(&self) -> bool {
+        self.cross || self.within || self.context || self.outside_body
+    }
+
+    /// Flagged by something other than recurrence.
+    fn by_rule_only(&self) -> bool {
+        !self.cross && !self.within
+    }
+}
+
+/// The body rule. Unflagged runs of the page are taken in order; the one with the most text is
+/// the core of the article, and runs separated from the kept ones by at most `max_gap` flagged
+/// lines (an inline "Continue reading" or "Advertisement") join it. Every other run is flagged.
+fn keep_body_only(view: &LineView, flags: &mut [LineFlag], max_gap: usize) {
+    // (first index, end index, flagged lines before it, bytes)
+    let mut runs: Vec<(usize, usize, usize, u64)> = Vec::new();
+    let mut flagged_before = 0;
+    let mut j = 0;
+    while j < flags.len() {
+        if flags[j].flagged() {
+            // Only recurring sequences separate: a short line taken by the context rule, a line
+            // repeated within the page, or a lone line common on the web ("0", "...", "True" in
+            // a code sample) does not split an article.
+            flagged_before += usize::from(flags[j].cross_window);
+            j += 1;
+            continue;
+        }
+        let start = j;
+        let mut bytes = 0u64;
+        while j < flags.len() && !flags[j].flagged() {
+            bytes += u64::from(view.lengths[j]);
+            j += 1;
+        }
+        runs.push((start, j, flagged_before, bytes));
+        flagged_before = 0;
+    }
+    if runs.len() < 2 {
+        return;
+    }
+    // The first of the largest, so that ties resolve the same way on every run.
+    let core = (0..runs.len()).rev().max_by_key(|&k| runs[k].3).expect("two runs or more");
+    // Only where the site's template frames the core on both sides is the page laid out as
+    // header, article, footer; a page of another layout (a shop's product grid) is left alone.
+    let framed_before = flags[..runs[core].0].iter().any(|f| f.template);
+    let framed_after = flags[runs[core].1..].iter().any(|f| f.template);
+    if !(framed_before && framed_after) {
+        return;
+    }
+    let mut first = core;
+    while first > 0 && runs[first].2 <= max_gap {
+        first -= 1;
+    }
+    let mut last = core;
+    while last + 1 < runs.len() && runs[last + 1].2 <= max_gap {
+        last += 1;
+    }
+    for (k, run) in runs.iter().enumerate() {
+        if k < first || k > last {
+            for f in &mut flags[run.0..run.1] {
+                f.outside_body = true;
+            }
+        }
+    }
+}
+
+/// The context rule: short unflagged runs wedged between flagged lines are boilerplate too
+/// (a date or a caption credit between two navigation blocks). The page's edges count as
+/// flagged neighbours, so a lone title line above a flagged header goes with it; a page with no
+/// flagged line at all is left alone.
+fn fill_gaps(view: &LineView, flags: &mut [LineFlag], max_lines: usize, max_bytes: u32) {
+    if !flags.iter().any(LineFlag::flagged) {
+        return;
+    }
+    let n = flags.len();
+    let mut j = 0;
+    while j < n {
+        if flags[j].flagged() {
+            j += 1;
+            continue;
+        }
+        let start = j;
+        while j < n && !flags[j].flagged() {
+            j += 1;
+        }
+        let run = start..j;
+        if run.len() <= max_lines && view.lengths[run.clone()].iter().all(|&b| b <= max_bytes) {
+            for f in &mut flags[run] {
+                f.context = true;
+            }
+        }
     }
 }
 
@@ -149,15 +297,19 @@ fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {
     let mut j = 0;
     while j < flags.len() {
         let f = flags[j];
-        if !(f.cross || f.within) {
+        if !f.flagged() {
             j += 1;
             continue;
         }
         let first = j;
         let mut span_flag = f;
+        let mut context_lines = u32::from(f.context && f.by_rule_only());
+        let mut outside_body_lines = u32::from(f.outside_body && !f.context && f.by_rule_only());
         j += 1;
-        while j < flags.len() && (flags[j].cross || flags[j].within) {
+        while j < flags.len() && flags[j].flagged() {
             let g = flags[j];
+            context_lines += u32::from(g.context && g.by_rule_only());
+            outside_body_lines += u32::from(g.outside_body && !g.context && g.by_rule_only());
             span_flag.cross |= g.cross;
             span_flag.docs = span_flag.docs.max(g.docs);
             span_flag.sites = span_flag.sites.max(g.sites);
@@ -175,6 +327,8 @@ fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {
             docs: span_flag.docs,
             sites: span_flag.sites,
             lines: (last - first + 1) as u32,
+            context_lines,
+            outside_body_lines,
             key: hash_window(&view.hashes[first..=last]),
         });
     }
@@ -204,9 +358,14 @@ mod tests {
         f.flag(docs[which].1.as_bytes(), docs[which].0).1
     }
 
+    /// Recurrence alone: the context and body rules off.
+    fn recurrence_only() -> FlagConfig {
+        FlagConfig { shingle: 3, gap_lines: 0, body_min_site_pages: 0, ..FlagConfig::default() }
+    }
+
     #[test]
     fn shared_header_is_one_cross_page_span() {
-        let cfg = FlagConfig::default();
+        let cfg = recurrence_only();
         let docs = [
             ("s", "Home\nNews\n\nSport\nAn article about ferries.\nMore text.\n"),
             ("s", "Home\nNews\nSport\nA story about goats.\n"),
@@ -221,7 +380,7 @@ mod tests {
 
     #[test]
     fn repeated_teaser_within_one_page() {
-        let cfg = FlagConfig::default();
+        let cfg = recurrence_only();
         let text = "Start your free trial\nto read on\nSign in\nBody one.\nStart your free trial\nto read on\nSign in";
         let s = spans(&[("s", text)], &cfg, 0);
         assert_eq!(s.len(), 2);
@@ -232,14 +391,14 @@ mod tests {
 
     #[test]
     fn a_title_as_heading_and_link_is_not_within_page_boilerplate() {
-        let cfg = FlagConfig::default();
+        let cfg = recurrence_only();
         let text = "Ferries return\nThe ferry came back.\nRead: Ferries return\nFerries return\n";
         assert!(spans(&[("s", text)], &cfg, 0).is_empty());
     }
 
     #[test]
     fn site_fraction_rule() {
-        let cfg = FlagConfig { min_site_fraction: 0.5, ..FlagConfig::default() };
+        let cfg = FlagConfig { min_site_fraction: 0.5, ..recurrence_only() };
         let docs = [
             ("s", "Shared line\nunique a\n"),
             ("s", "Shared line\nunique b\n"),
@@ -251,5 +410,53 @@ mod tests {
         assert!(spans(&docs, &cfg, 0).is_empty());
         let cfg = FlagConfig { min_site_fraction: 0.4, ..cfg };
         assert_eq!(spans(&docs, &cfg, 0).len(), 1);
+    }
+
+    #[test]
+    fn context_rule_takes_a_short_line_between_flagged_lines() {
+        let docs = [
+            ("s", "Home\nNews\nMarch 9, 2010\nAbout us\nContact\nThe ferry is back after years away.\n"),
+            ("s", "Home\nNews\nJune 1, 2011 at noon\nAbout us\nContact\nGoats ate the hedge last night.\n"),
+        ];
+        let off = recurrence_only();
+        assert_eq!(spans(&docs, &off, 0).len(), 2);
+        let on = FlagConfig { gap_lines: 1, gap_line_bytes: 20, ..off };
+        let s = spans(&docs, &on, 0);
+        assert_eq!(s.len(), 1);
+        assert_eq!((s[0].first_line, s[0].last_line, s[0].context_lines), (0, 4, 1));
+        // Too long for the rule: stays content.
+        let s = spans(&docs, &FlagConfig { gap_line_bytes: 10, ..on }, 1);
+        assert_eq!(s.len(), 2);
+    }
+
+    #[test]
+    fn body_rule_drops_unique_text_beyond_the_article() {
+        // Five pages of one site: header, article, a recurring 2-line comment header, then
+        // comments unique to each page, then the footer.
+        let topics = ["ferries", "goats", "tides", "trams", "bees"];
+        let pages: Vec<String> = topics
+            .iter()
+            .map(|i| {
+                format!(
+                    "Site name\nHome\nNews\nArticle {i} opens with a long sentence of prose.\n\
+                     It goes on with more prose about topic number {i} at length.\n\
+                     Add a comment\nComments policy applies\nReader {i} wrote this comment.\n\
+                     About us\nContact\nPrivacy\n"
+                )
+            })
+            .collect();
+        let docs: Vec<(&str, &str)> = pages.iter().map(|p| ("s", p.as_str())).collect();
+        let cfg = FlagConfig {
+            shingle: 2,
+            body_min_site_pages: 5,
+            body_gap_lines: 1,
+            ..recurrence_only()
+        };
+        let s = spans(&docs, &cfg, 0);
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[1].first_line, s[1].last_line, s[1].outside_body_lines), (5, 10, 1));
+        // Under the site-size threshold the rule stays off.
+        let small = FlagConfig { body_min_site_pages: 6, ..cfg };
+        assert_eq!(spans(&docs, &small, 0).len(), 3);
     }
 }

@@ -21,7 +21,11 @@
 //! use chaff::progress::NoProgress;
 //!
 //! let dir = tempfile::tempdir()?;
-//! for (i, body) in ["The ferry is back.", "Goats ate the hedge."].iter().enumerate() {
+//! let bodies = [
+//!     "The ferry is back on the harbour route after three years of repairs to the slipway.",
+//!     "Goats from the hill farm broke through a fence and ate the hedge of the school garden.",
+//! ];
+//! for (i, body) in bodies.iter().enumerate() {
 //!     let site = dir.path().join("gazette.example");
 //!     std::fs::create_dir_all(&site)?;
 //!     std::fs::write(site.join(format!("{i}.txt")), format!("Home\nNews\n{body}\nAbout us\n"))?;
@@ -30,6 +34,7 @@
 //! let report = scan(&[dir.path().to_path_buf()], &config, &NoProgress, &mut [])?;
 //! assert_eq!(report.totals.documents, 2);
 //! assert_eq!(report.top_spans[0].sample, "Home\nNews");
+//! assert_eq!(report.top_spans[0].docs, 2);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

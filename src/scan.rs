@@ -13,10 +13,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::block::LineView;
-use crate::count::{CountTable, Counts, Merge};
+use crate::count::{CountTable, Counts, Merge, SeenDocs, SiteKey};
 use crate::doc::Document;
 use crate::error::{Error, Result};
 use crate::flag::{FlagConfig, Flagger, Span};
+use crate::hash::hash_window;
 use crate::input::{self, Corpus, InputFile, InputProblem, Item, ReadConfig};
 use crate::normalize::{NormalizeConfig, Normalizer};
 use crate::progress::{Phase, Progress};
@@ -115,6 +116,7 @@ pub fn count(files: &[InputFile], config: &ScanConfig, progress: &dyn Progress) 
     let docs_done = AtomicU64::new(0);
     progress.start(Phase::Count, total_size(files));
     let mut table = CountTable::default();
+    let seen = SeenDocs::default();
     read_batches(files, Vec::new(), &config.read, |rx, counter| {
         table = rx
             .into_iter()
@@ -122,6 +124,12 @@ pub fn count(files: &[InputFile], config: &ScanConfig, progress: &dyn Progress) 
             .fold(CountTable::default, |mut t, batch| {
                 for doc in batch.iter().filter_map(|i| i.as_ref().ok()) {
                     let view = LineView::new(&doc.text, &normalizer, flag.max_line_bytes);
+                    if !flag.count_duplicates
+                        && !seen.first_time(hash_window(&view.hashes).0, SiteKey::of(&doc.site))
+                    {
+                        t.duplicates += 1;
+                        continue;
+                    }
                     t.add_document(&doc.site, &blocks(&view.hashes, flag.shingle));
                 }
                 let done = docs_done.fetch_add(batch.len() as u64, Ordering::Relaxed);

@@ -2,7 +2,10 @@
 
 use std::path::PathBuf;
 
-use chaff::flag::{FlagConfig, DEFAULT_MIN_SITE_FRACTION, DEFAULT_SHINGLE};
+use chaff::flag::{
+    FlagConfig, DEFAULT_BODY_GAP_LINES, DEFAULT_BODY_MIN_SITE_PAGES, DEFAULT_GAP_LINES,
+    DEFAULT_GAP_LINE_BYTES, DEFAULT_MIN_SITE_FRACTION, DEFAULT_SHINGLE,
+};
 use chaff::input::{FieldConfig, ReadConfig};
 use chaff::normalize::NormalizeConfig;
 use clap::Args;
@@ -78,6 +81,23 @@ pub struct DetectArgs {
     /// windows of K lines do).
     #[arg(long)]
     pub within_page_single_lines: bool,
+    /// Context rule: flag runs of at most N short unflagged lines wedged between flagged lines
+    /// or between a flagged line and the page's edge (0: off).
+    #[arg(long, default_value_t = DEFAULT_GAP_LINES, value_name = "N")]
+    pub gap_lines: u32,
+    /// The longest line (normalized bytes) the context rule treats as short.
+    #[arg(long, default_value_t = DEFAULT_GAP_LINE_BYTES, value_name = "BYTES")]
+    pub gap_line_bytes: u32,
+    /// Body rule: on sites with at least N pages, flag unique text outside the page's article
+    /// body (the largest unflagged run and the runs next to it); 0: off.
+    #[arg(long, default_value_t = DEFAULT_BODY_MIN_SITE_PAGES, value_name = "N")]
+    pub body_min_site_pages: u32,
+    /// Flagged lines that may separate two parts of one article body.
+    #[arg(long, default_value_t = DEFAULT_BODY_GAP_LINES, value_name = "N")]
+    pub body_gap_lines: u32,
+    /// Count exact copies of a page on one site as often as they occur (by default once).
+    #[arg(long)]
+    pub count_duplicates: bool,
     /// Do not fold case before hashing.
     #[arg(long)]
     pub no_case_fold: bool,
@@ -113,6 +133,11 @@ impl DetectArgs {
             min_site_fraction: self.min_site_fraction,
             within_page: !self.no_within_page,
             within_page_single_lines: self.within_page_single_lines,
+            gap_lines: self.gap_lines,
+            gap_line_bytes: self.gap_line_bytes,
+            count_duplicates: self.count_duplicates,
+            body_min_site_pages: self.body_min_site_pages,
+            body_gap_lines: self.body_gap_lines,
             max_line_bytes: self.max_line_bytes.max(1),
         })
     }

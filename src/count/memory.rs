@@ -48,6 +48,8 @@ pub struct CountTable {
     pub per_site: FxHashMap<(BlockHash, SiteKey), SiteTally>,
     pub sites: FxHashMap<SiteKey, SiteInfo>,
     pub documents: u64,
+    /// Exact copies (same content, same site) left out of the counts.
+    pub duplicates: u64,
     /// Scratch space reused between documents.
     scratch: Vec<BlockHash>,
 }
@@ -91,7 +93,13 @@ impl CountTable {
             t.sites = t.sites.saturating_add(1);
             t.occurrences = t.occurrences.saturating_add(tally.occurrences);
         }
-        Counts { per_site: self.per_site, totals, sites: self.sites, documents: self.documents }
+        Counts {
+            per_site: self.per_site,
+            totals,
+            sites: self.sites,
+            documents: self.documents,
+            duplicates: self.duplicates,
+        }
     }
 }
 
@@ -111,6 +119,7 @@ impl Merge for CountTable {
             info.docs += v.docs;
         }
         self.documents += other.documents;
+        self.duplicates += other.duplicates;
     }
 }
 
@@ -128,7 +137,10 @@ pub struct Counts {
     pub per_site: FxHashMap<(BlockHash, SiteKey), SiteTally>,
     pub totals: FxHashMap<BlockHash, BlockTotals>,
     pub sites: FxHashMap<SiteKey, SiteInfo>,
+    /// Documents counted (exact copies on one site count once).
     pub documents: u64,
+    /// Exact copies left out.
+    pub duplicates: u64,
 }
 
 impl Counts {

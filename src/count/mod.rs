@@ -4,8 +4,10 @@
 //! the same result for any thread count ([`Merge`]).
 
 pub mod memory;
+pub mod seen;
 
 pub use memory::{BlockTotals, CountTable, Counts, SiteInfo, SiteKey, SiteTally};
+pub use seen::SeenDocs;
 
 /// A partial result that can absorb another. Must be associative and commutative: `a.merge(b)`
 /// and `b.merge(a)` describe the same counts.

@@ -143,6 +143,8 @@ mod tests {
             docs: 2,
             sites: 1,
             lines: 1,
+            context_lines: 0,
+            outside_body_lines: 0,
             key: BlockHash(0),
         }
     }

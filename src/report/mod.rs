@@ -78,6 +78,9 @@ pub struct Totals {
     pub distinct_spans: u64,
     /// Distinct blocks counted (single lines and windows).
     pub distinct_blocks: u64,
+    /// Exact copies of a page on the same site, left out of the counts (their spans are
+    /// flagged like the first copy's).
+    pub duplicate_documents: u64,
     /// Records or files that could not be read.
     pub problems: u64,
 }
@@ -158,7 +161,11 @@ impl ReportBuilder {
                 fields: config.read.fields.clone(),
             },
             top: config.top,
-            totals: Totals { distinct_blocks: counts.totals.len() as u64, ..Totals::default() },
+            totals: Totals {
+                distinct_blocks: counts.totals.len() as u64,
+                duplicate_documents: counts.duplicates,
+                ..Totals::default()
+            },
             sites: BTreeMap::new(),
             catalogue: FxHashMap::default(),
             problems: Vec::new(),
