@@ -120,8 +120,39 @@ pub struct Span {
     pub context_lines: u32,
     /// Lines flagged by the body rule alone (unique text outside the page's article body).
     pub outside_body_lines: u32,
-    /// Hash of its normalized lines: the same span on two pages has the same key.
+    /// Its parts, for the catalogue (see [`SpanPart`]).
     #[serde(skip)]
+    pub parts: Vec<SpanPart>,
+}
+
+/// How the lines of a [`SpanPart`] were flagged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartKind {
+    /// Recurring on other pages.
+    CrossPage,
+    /// Repeated within its page.
+    WithinPage,
+    /// Short lines between flagged lines (context rule).
+    Context,
+    /// Unique text outside the article body (body rule).
+    OutsideBody,
+}
+
+/// A run of lines inside a span that recur together: a header next to a page's own breadcrumb
+/// forms one span but two parts, so that the catalogue counts the header as one recurring unit
+/// however its neighbours vary. Lines recurring on other pages join a part when the least
+/// widespread recurring block covering them stands on the same number of documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpanPart {
+    pub first_line: u32,
+    pub last_line: u32,
+    pub start: usize,
+    pub end: usize,
+    pub kind: PartKind,
+    /// Non-blank lines in it.
+    pub lines: u32,
+    /// Hash of its normalized lines: the same part on two pages has the same key.
     pub key: BlockHash,
 }
 
@@ -138,6 +169,9 @@ struct LineFlag {
     cross_window: bool,
     docs: u32,
     sites: u32,
+    /// The most documents of any recurring window covering the line, or of the line alone
+    /// when no window covers it.
+    part_docs: u32,
 }
 
 /// Flags one document against finished counts.
@@ -181,9 +215,17 @@ impl Flagger<'_> {
             let template = cross && f64::from(on_site) >= TEMPLATE_SITE_FRACTION * site_docs;
             for f in &mut flags[b.first as usize..(b.first + b.len) as usize] {
                 f.template |= template;
-                f.cross_window |= cross && b.len > 1;
                 f.cross |= cross;
                 f.within |= within;
+                if cross && b.len > 1 {
+                    // A window outranks the line alone: the header's lines share the header's
+                    // count even when "Home" alone stands on more pages.
+                    f.part_docs =
+                        if f.cross_window { f.part_docs.max(totals.docs) } else { totals.docs };
+                } else if cross && !f.cross_window {
+                    f.part_docs = f.part_docs.max(totals.docs);
+                }
+                f.cross_window |= cross && b.len > 1;
                 f.docs = f.docs.max(totals.docs);
                 f.sites = f.sites.max(totals.sites);
             }
@@ -201,6 +243,19 @@ impl Flagger<'_> {
 impl LineFlag {
     fn flagged(&self) -> bool {
         self.cross || self.within || self.context || self.outside_body
+    }
+
+    /// What decides which part of a span the line belongs to.
+    fn part_class(&self) -> (PartKind, u32) {
+        if self.cross {
+            (PartKind::CrossPage, self.part_docs)
+        } else if self.within {
+            (PartKind::WithinPage, 0)
+        } else if self.context {
+            (PartKind::Context, 0)
+        } else {
+            (PartKind::OutsideBody, 0)
+        }
     }
 
     /// Flagged by something other than recurrence.
@@ -318,6 +373,26 @@ fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {
         let last = j - 1;
         let first_line = view.non_blank[first];
         let last_line = view.non_blank[last];
+        let mut parts = Vec::new();
+        let mut p = first;
+        while p <= last {
+            let class = flags[p].part_class();
+            let mut q = p;
+            while q < last && flags[q + 1].part_class() == class {
+                q += 1;
+            }
+            let (a, b) = (view.non_blank[p], view.non_blank[q]);
+            parts.push(SpanPart {
+                first_line: a,
+                last_line: b,
+                start: view.lines[a as usize].start,
+                end: view.lines[b as usize].end_with_newline(),
+                kind: class.0,
+                lines: (q - p + 1) as u32,
+                key: hash_window(&view.hashes[p..=q]),
+            });
+            p = q + 1;
+        }
         spans.push(Span {
             first_line,
             last_line,
@@ -329,7 +404,7 @@ fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {
             lines: (last - first + 1) as u32,
             context_lines,
             outside_body_lines,
-            key: hash_window(&view.hashes[first..=last]),
+            parts,
         });
     }
     spans
@@ -386,7 +461,8 @@ mod tests {
         assert_eq!(s.len(), 2);
         assert!(s.iter().all(|s| s.kind == SpanKind::WithinPage));
         assert_eq!(s[1].end, text.len());
-        assert_eq!(s[0].key, s[1].key);
+        assert_eq!(s[0].parts.len(), 1);
+        assert_eq!(s[0].parts[0].key, s[1].parts[0].key);
     }
 
     #[test]
@@ -458,5 +534,22 @@ mod tests {
         // Under the site-size threshold the rule stays off.
         let small = FlagConfig { body_min_site_pages: 6, ..cfg };
         assert_eq!(spans(&docs, &small, 0).len(), 3);
+    }
+
+    #[test]
+    fn a_header_is_one_part_whatever_recurs_next_to_it() {
+        // The header stands on all three pages; the line after it on two of them only.
+        let docs = [
+            ("s", "Gazette\nHome\nNews\nSport\nShared teaser line\nA unique body sentence here.\n"),
+            ("s", "Gazette\nHome\nNews\nSport\nShared teaser line\nAnother unique body line.\n"),
+            ("s", "Gazette\nHome\nNews\nSport\nThe third page has its own text.\n"),
+        ];
+        let s = spans(&docs, &recurrence_only(), 0);
+        assert_eq!(s.len(), 1);
+        let parts: Vec<(u32, u32)> =
+            s[0].parts.iter().map(|p| (p.first_line, p.last_line)).collect();
+        assert_eq!(parts, [(0, 3), (4, 4)]);
+        let header = spans(&docs, &recurrence_only(), 2);
+        assert_eq!(header[0].parts[0].key, s[0].parts[0].key);
     }
 }

@@ -130,7 +130,6 @@ impl DocSink for CleanWriter {
 mod tests {
     use super::*;
     use crate::flag::SpanKind;
-    use crate::hash::BlockHash;
     use proptest::prelude::*;
 
     fn span(start: usize, end: usize) -> Span {
@@ -145,7 +144,7 @@ mod tests {
             lines: 1,
             context_lines: 0,
             outside_body_lines: 0,
-            key: BlockHash(0),
+            parts: Vec::new(),
         }
     }
 

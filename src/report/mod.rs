@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::count::{Counts, SiteKey};
 use crate::doc::{DocId, Document};
-use crate::flag::{FlagConfig, SpanKind};
+use crate::flag::{FlagConfig, PartKind};
 use crate::hash::{BlockHash, SEED};
 use crate::input::{FieldConfig, InputProblem};
 use crate::normalize::NormalizeConfig;
@@ -92,8 +92,10 @@ pub struct CatalogueRow {
     pub rank: usize,
     /// Hex of the hash of its normalized lines (stable across runs with the same settings).
     pub key: String,
-    /// `cross_page` when it recurs on other pages; `within_page` when only within pages.
-    pub kind: SpanKind,
+    /// `cross_page` (recurs on other pages), `within_page` (repeated within pages),
+    /// `context` (short lines between flagged ones) or `outside_body` (unique text beyond the
+    /// article body).
+    pub kind: PartKind,
     /// Documents holding this exact span.
     pub docs: u64,
     /// Sites of those documents.
@@ -126,7 +128,7 @@ pub struct SiteRow {
 
 #[derive(Debug)]
 struct CatalogueEntry {
-    kind: SpanKind,
+    kind: PartKind,
     docs: u64,
     sites: FxHashSet<SiteKey>,
     occurrences: u64,
@@ -193,7 +195,7 @@ impl ReportBuilder {
         site.bytes += result.bytes;
         site.boilerplate_bytes += result.boilerplate_bytes;
         let site_key = SiteKey::of(&doc.site);
-        for span in &result.spans {
+        for span in result.spans.iter().flat_map(|s| &s.parts) {
             let e = self.catalogue.entry(span.key).or_insert_with(|| CatalogueEntry {
                 kind: span.kind,
                 docs: 0,
@@ -210,7 +212,7 @@ impl ReportBuilder {
                 e.docs += 1;
                 e.last_doc = doc.seq;
             }
-            // Cross-page wins: the same lines may be within-page only on their first page.
+            // Cross-page wins: the same lines may be flagged otherwise on some page.
             e.kind = e.kind.min(span.kind);
             e.sites.insert(site_key);
             e.occurrences += 1;

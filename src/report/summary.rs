@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{Render, Report};
+use crate::flag::PartKind;
 
 /// A plain-text summary: totals, the top recurring spans with a sample, and per-site shares.
 pub struct Summary {
@@ -101,8 +102,10 @@ impl Render for Summary {
             );
             for row in r.top_spans.iter().take(self.spans) {
                 let kind = match row.kind {
-                    crate::flag::SpanKind::CrossPage => "cross-page",
-                    crate::flag::SpanKind::WithinPage => "within-page",
+                    PartKind::CrossPage => "cross-page",
+                    PartKind::WithinPage => "within-page",
+                    PartKind::Context => "context",
+                    PartKind::OutsideBody => "beyond-body",
                 };
                 let _ = writeln!(
                     s,
