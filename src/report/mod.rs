@@ -50,6 +50,8 @@ pub struct Settings {
     pub hash: &'static str,
     /// The fixed seed of every hash.
     pub seed: u64,
+    /// The same as hex: JSON readers whose numbers are doubles lose the integer's last digits.
+    pub seed_hex: String,
     pub normalize: NormalizeConfig,
     pub flag: FlagConfig,
     pub fields: FieldConfig,
@@ -158,6 +160,7 @@ impl ReportBuilder {
             settings: Settings {
                 hash: "xxh3-64",
                 seed: SEED,
+                seed_hex: format!("{SEED:#018x}"),
                 normalize: config.normalize,
                 flag: config.flag.clone(),
                 fields: config.read.fields.clone(),
