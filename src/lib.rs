@@ -53,6 +53,9 @@ pub mod report;
 pub mod scan;
 pub mod shingle;
 
+#[cfg(test)]
+mod tests;
+
 pub use doc::{DocId, Document};
 pub use error::{Error, Result};
 pub use flag::{FlagConfig, Span, SpanKind};

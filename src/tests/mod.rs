@@ -1,0 +1,3 @@
+//! Cross-module tests: the fast path against obvious slow twins.
+
+mod naive;
