@@ -39,6 +39,7 @@
 //! ```
 
 pub mod block;
+pub mod classify;
 pub mod count;
 pub mod doc;
 pub mod error;

@@ -16,6 +16,8 @@ pub trait Progress: Sync {
 pub enum Phase {
     /// Reading and counting blocks.
     Count,
+    /// Reading again to learn each site's usual page.
+    Profile,
     /// Reading again, flagging and writing outputs.
     Mark,
 }
@@ -24,6 +26,7 @@ impl Phase {
     pub fn name(self) -> &'static str {
         match self {
             Phase::Count => "counting",
+            Phase::Profile => "profiling",
             Phase::Mark => "marking",
         }
     }

@@ -10,9 +10,11 @@ use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::block::LineView;
+use crate::classify::{classify_document, Classifiers, DocClasses, LineTexts, PaywallConfig};
 use crate::count::{CountTable, Counts, Merge, SeenDocs, SiteKey};
 use crate::doc::Document;
 use crate::error::{Error, Result};
@@ -30,6 +32,8 @@ pub struct ScanConfig {
     pub read: ReadConfig,
     pub normalize: NormalizeConfig,
     pub flag: FlagConfig,
+    /// How a document's paywall status is judged.
+    pub paywall: PaywallConfig,
     /// Rows of the span catalogue kept in the report.
     pub top: usize,
     /// Stop at the first bad input instead of reporting it and going on.
@@ -46,11 +50,14 @@ pub struct DocResult {
     pub boilerplate_bytes: u64,
     pub boilerplate_lines: u32,
     pub spans: Vec<Span>,
+    /// Paywall status and the classes of the spans.
+    pub classes: DocClasses,
 }
 
 impl DocResult {
-    fn new(doc: &Document, view: &LineView, spans: Vec<Span>) -> DocResult {
+    fn new(doc: &Document, view: &LineView, spans: Vec<Span>, classes: DocClasses) -> DocResult {
         DocResult {
+            classes,
             lines: view.lines.len() as u32,
             non_blank_lines: view.non_blank.len() as u32,
             bytes: doc.text.len() as u64,
@@ -145,18 +152,104 @@ pub fn count(files: &[InputFile], config: &ScanConfig, progress: &dyn Progress) 
     table.finish()
 }
 
+/// What the mark pass needs to know of each site beyond the counts.
+#[derive(Debug, Default)]
+pub struct SiteProfiles {
+    /// Median kept bytes (normalized non-blank lines outside spans) of the site's pages, for
+    /// sites with at least [`PROFILE_MIN_PAGES`] pages: a teaser page whose text before the
+    /// wall is far shorter than its site's usual page was cut at the wall.
+    pub median_kept: FxHashMap<SiteKey, u64>,
+}
+
+/// Sites with fewer pages have no profile: one page cannot be compared with its site.
+pub const PROFILE_MIN_PAGES: u64 = 3;
+
+/// Pass between count and mark: flags every page to learn each site's usual kept length.
+/// Skipped (empty profiles) when no site has [`PROFILE_MIN_PAGES`] pages.
+pub fn profile_sites(
+    files: &[InputFile],
+    counts: &Counts,
+    config: &ScanConfig,
+    progress: &dyn Progress,
+) -> SiteProfiles {
+    if !counts.sites.values().any(|s| s.docs >= PROFILE_MIN_PAGES) {
+        return SiteProfiles::default();
+    }
+    let normalizer = Normalizer::new(&config.normalize);
+    let classifiers = Classifiers::default();
+    let flagger = Flagger {
+        counts,
+        config: &config.flag,
+        normalizer: &normalizer,
+        classifiers: Some(&classifiers),
+    };
+    progress.start(Phase::Profile, total_size(files));
+    let mut kept: FxHashMap<SiteKey, Vec<u64>> = FxHashMap::default();
+    let mut docs_done = 0u64;
+    read_batches(files, Vec::new(), &config.read, |rx, bytes| {
+        for batch in rx {
+            let lengths: Vec<Option<(SiteKey, u64)>> = batch
+                .par_iter()
+                .map(|item| {
+                    let doc = item.as_ref().ok()?;
+                    let (view, spans) = flagger.flag(&doc.text, &doc.site);
+                    Some((SiteKey::of(&doc.site), kept_bytes(&view, &spans)))
+                })
+                .collect();
+            for (site, n) in lengths.into_iter().flatten() {
+                kept.entry(site).or_default().push(n);
+            }
+            docs_done += batch.len() as u64;
+            progress.update(bytes.load(Ordering::Relaxed), docs_done);
+        }
+    });
+    progress.finish();
+    let median_kept = kept
+        .into_iter()
+        .filter(|(_, v)| v.len() as u64 >= PROFILE_MIN_PAGES)
+        .map(|(site, mut v)| {
+            v.sort_unstable();
+            (site, v[v.len() / 2])
+        })
+        .collect();
+    SiteProfiles { median_kept }
+}
+
+/// Bytes of the normalized non-blank lines outside every span.
+fn kept_bytes(view: &LineView, spans: &[Span]) -> u64 {
+    let mut total: u64 = view.lengths.iter().map(|&l| u64::from(l)).sum();
+    let mut j = 0;
+    for s in spans {
+        while j < view.non_blank.len() && view.non_blank[j] < s.first_line {
+            j += 1;
+        }
+        while j < view.non_blank.len() && view.non_blank[j] <= s.last_line {
+            total -= u64::from(view.lengths[j]);
+            j += 1;
+        }
+    }
+    total
+}
+
 /// Pass two: flags every document against `counts` and hands it to `sinks` in input order.
 /// Returns the report.
 pub fn mark(
     files: &[InputFile],
     walk_problems: Vec<InputProblem>,
     counts: &Counts,
+    profiles: &SiteProfiles,
     config: &ScanConfig,
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
     let normalizer = Normalizer::new(&config.normalize);
-    let flagger = Flagger { counts, config: &config.flag, normalizer: &normalizer };
+    let classifiers = Classifiers::default();
+    let flagger = Flagger {
+        counts,
+        config: &config.flag,
+        normalizer: &normalizer,
+        classifiers: Some(&classifiers),
+    };
     let mut report = ReportBuilder::new(config, counts);
     progress.start(Phase::Mark, total_size(files));
     let mut outcome: Result<()> = Ok(());
@@ -167,8 +260,17 @@ pub fn mark(
                 .par_iter()
                 .map(|item| {
                     let doc = item.as_ref().ok()?;
-                    let (view, spans) = flagger.flag(&doc.text, &doc.site);
-                    Some(DocResult::new(doc, &view, spans))
+                    let (view, mut spans) = flagger.flag(&doc.text, &doc.site);
+                    let texts = LineTexts::new(&doc.text, &view, &normalizer);
+                    let classes = classify_document(
+                        &classifiers,
+                        &config.paywall,
+                        &view,
+                        &texts,
+                        &mut spans,
+                        profiles.median_kept.get(&SiteKey::of(&doc.site)).copied(),
+                    );
+                    Some(DocResult::new(doc, &view, spans, classes))
                 })
                 .collect();
             for (item, result) in batch.iter().zip(results) {
@@ -216,5 +318,6 @@ pub fn scan(
         }
     }
     let counts = count(&files, config, progress);
-    mark(&files, problems, &counts, config, progress, sinks)
+    let profiles = profile_sites(&files, &counts, config, progress);
+    mark(&files, problems, &counts, &profiles, config, progress, sinks)
 }

@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use super::AtomicFile;
+use crate::classify::{Class, PaywallStatus};
 use crate::doc::Document;
 use crate::error::Result;
 use crate::flag::Span;
@@ -24,6 +25,8 @@ struct DocLine<'a> {
     lines: u32,
     bytes: u64,
     boilerplate_bytes: u64,
+    paywall: PaywallStatus,
+    classes: &'a [Class],
     spans: &'a [Span],
 }
 
@@ -71,6 +74,8 @@ impl DocSink for AnnotationsWriter {
             lines: result.lines,
             bytes: result.bytes,
             boilerplate_bytes: result.boilerplate_bytes,
+            paywall: result.classes.paywall,
+            classes: &result.classes.classes,
             spans: &result.spans,
         })
     }
