@@ -46,9 +46,10 @@ pub struct FlagConfig {
     /// Flag lines seen on one page only when they are paywall teasers or hold unrendered
     /// template placeholders (a teaser seen once is still a teaser).
     pub single_page_cues: bool,
-    /// Count exact copies of a page (same normalized content, same site) as often as they
-    /// occur; by default each is counted once, so that a page scraped twice does not turn into
-    /// boilerplate.
+    /// Count exact copies of a page (same normalized content, same site, same input file) as
+    /// often as they occur; by default each is counted once, so that a page scraped twice does
+    /// not turn into boilerplate. The scope is one file so that counting shards of files
+    /// separately and merging the counts gives exactly the counts of one scan.
     pub count_duplicates: bool,
     /// Only this many bytes of a line are normalized and hashed.
     pub max_line_bytes: usize,

@@ -5,6 +5,7 @@
 //! under a scanned folder is read as input.
 
 mod classify;
+mod distributed;
 mod eval;
 mod scan;
 mod scan_inputs;
