@@ -16,6 +16,8 @@ pub trait Progress: Sync {
 pub enum Phase {
     /// Reading and counting blocks.
     Count,
+    /// Reading again, signing each document's content for duplicate detection.
+    Sign,
     /// Reading again, flagging and writing outputs.
     Mark,
 }
@@ -24,6 +26,7 @@ impl Phase {
     pub fn name(self) -> &'static str {
         match self {
             Phase::Count => "counting",
+            Phase::Sign => "signing",
             Phase::Mark => "marking",
         }
     }

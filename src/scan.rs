@@ -1,9 +1,13 @@
 //! The scan: count every block of the corpus, then flag each document and hand it to the
 //! outputs, in input order.
 //!
-//! Two passes over the inputs: the first counts (in parallel, per-thread tables merged once),
-//! the second re-reads, flags and reports. Nothing but the counts is held in memory between
-//! them, so the corpus itself never has to fit.
+//! Two or three passes over the inputs: the first counts (in parallel, per-thread tables
+//! merged once); with duplicate detection on, the second signs (flags each document, keeps a
+//! fixed-size signature of its content) and the signatures are clustered; the last re-reads,
+//! flags and reports, knowing each document's duplicate cluster. Nothing but the counts and the
+//! signatures is held in memory between them, so the corpus itself never has to fit. Signing
+//! is a pass of its own because `duplicate_of` must be known when each document is written,
+//! and the representative of a cluster may come after its copies.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::sync_channel;
@@ -14,6 +18,9 @@ use serde::Serialize;
 
 use crate::block::LineView;
 use crate::count::{CountTable, Counts, Merge, SeenDocs, SiteKey};
+use crate::dedup::content::{DocSignature, Signer};
+use crate::dedup::minhash::MinHasher;
+use crate::dedup::{find_duplicates, DedupConfig, Duplicate, Duplicates, Signatures};
 use crate::doc::Document;
 use crate::error::{Error, Result};
 use crate::flag::{FlagConfig, Flagger, Span};
@@ -34,6 +41,8 @@ pub struct ScanConfig {
     pub top: usize,
     /// Stop at the first bad input instead of reporting it and going on.
     pub strict: bool,
+    /// Find duplicate documents (a pass of its own); `None` leaves it out.
+    pub dedup: Option<DedupConfig>,
 }
 
 /// What a scan found in one document.
@@ -46,6 +55,9 @@ pub struct DocResult {
     pub boilerplate_bytes: u64,
     pub boilerplate_lines: u32,
     pub spans: Vec<Span>,
+    /// The document's cluster, when it is a copy of another document (`None` for a
+    /// representative, a unique document, or when duplicate detection is off).
+    pub duplicate: Option<Duplicate>,
 }
 
 impl DocResult {
@@ -57,6 +69,7 @@ impl DocResult {
             boilerplate_bytes: spans.iter().map(|s| (s.end - s.start) as u64).sum(),
             boilerplate_lines: spans.iter().map(|s| s.lines).sum(),
             spans,
+            duplicate: None,
         }
     }
 }
@@ -151,6 +164,7 @@ pub fn mark(
     files: &[InputFile],
     walk_problems: Vec<InputProblem>,
     counts: &Counts,
+    duplicates: Option<&Duplicates>,
     config: &ScanConfig,
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
@@ -168,7 +182,9 @@ pub fn mark(
                 .map(|item| {
                     let doc = item.as_ref().ok()?;
                     let (view, spans) = flagger.flag(&doc.text, &doc.site);
-                    Some(DocResult::new(doc, &view, spans))
+                    let mut result = DocResult::new(doc, &view, spans);
+                    result.duplicate = duplicates.and_then(|d| d.get(doc.seq));
+                    Some(result)
                 })
                 .collect();
             for (item, result) in batch.iter().zip(results) {
@@ -198,7 +214,51 @@ pub fn mark(
     });
     progress.finish();
     outcome?;
-    Ok(report.finish())
+    let mut report = report.finish();
+    report.duplicates = duplicates.map(crate::report::DuplicateReport::new);
+    Ok(report)
+}
+
+/// The sign pass: flags every document against `counts` and keeps the signature of its
+/// content, in input order. Unreadable records are skipped (mark reports them).
+pub fn sign(
+    files: &[InputFile],
+    counts: &Counts,
+    config: &ScanConfig,
+    dedup: &DedupConfig,
+    progress: &dyn Progress,
+) -> Signatures {
+    let normalizer = Normalizer::new(&config.normalize);
+    let content_normalizer =
+        Normalizer::new(&NormalizeConfig { digit_class: false, ..config.normalize });
+    let flagger = Flagger { counts, config: &config.flag, normalizer: &normalizer };
+    let hasher = MinHasher::new(dedup.permutations, dedup.seed);
+    let signer = Signer { config: dedup, hasher: &hasher, counts, normalizer: &content_normalizer };
+    let mut sigs = Signatures::new(dedup);
+    progress.start(Phase::Sign, total_size(files));
+    let mut docs_done = 0u64;
+    read_batches(files, Vec::new(), &config.read, |rx, bytes| {
+        for batch in rx {
+            let signed: Vec<Option<DocSignature>> = batch
+                .par_iter()
+                .map(|item| {
+                    let doc = item.as_ref().ok()?;
+                    let (view, spans) = flagger.flag(&doc.text, &doc.site);
+                    Some(signer.sign(&doc.text, &view, &spans))
+                })
+                .collect();
+            for (item, sig) in batch.iter().zip(signed) {
+                if let (Ok(doc), Some(sig)) = (item, sig) {
+                    debug_assert_eq!(doc.seq.0 as usize, sigs.len());
+                    sigs.push(&doc.id, SiteKey::of(&doc.site), &sig);
+                }
+            }
+            docs_done += batch.len() as u64;
+            progress.update(bytes.load(Ordering::Relaxed), docs_done);
+        }
+    });
+    progress.finish();
+    sigs
 }
 
 /// Both passes over `paths`: expands folders, counts, flags, reports.
@@ -215,5 +275,13 @@ pub fn scan(
         }
     }
     let counts = count(&files, config, progress);
-    mark(&files, problems, &counts, config, progress, sinks)
+    let duplicates = match &config.dedup {
+        Some(dedup) => {
+            dedup.validate()?;
+            let sigs = sign(&files, &counts, config, dedup, progress);
+            Some(find_duplicates(&sigs, dedup, &counts))
+        }
+        None => None,
+    };
+    mark(&files, problems, &counts, duplicates.as_ref(), config, progress, sinks)
 }

@@ -102,6 +102,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         flag: args.detect.flag_config()?,
         top: 0,
         strict: args.input.strict,
+        // Scoring looks at kept text only; duplicates would cost a pass for nothing.
+        dedup: None,
     };
     let inputs = resolve_inputs(&args.input.paths)?;
     let mut sink = EvalSink::new(&args.gold_field, args.min_site_pages, args.worst);

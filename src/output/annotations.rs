@@ -1,13 +1,16 @@
 //! `--annotations FILE`: one JSON object per document, in input order.
 //!
 //! `{"id", "site", "url", "file", "record", "lines", "bytes", "boilerplate_bytes", "spans": [
-//! {"first_line", "last_line", "start", "end", "kind", "docs", "sites"}]}`. A record that could
+//! {"first_line", "last_line", "start", "end", "kind", "docs", "sites"}], "duplicate_of",
+//! "duplicate_kind", "similarity"}`. The last three are null for a unique document and for the
+//! representative of a cluster (and when duplicate detection is off). A record that could
 //! not be read stands where it was, with `"error"` and empty `"spans"`, so that every record of
 //! the input is accounted for.
 
 use serde::Serialize;
 
 use super::AtomicFile;
+use crate::dedup::DupKind;
 use crate::doc::Document;
 use crate::error::Result;
 use crate::flag::Span;
@@ -25,6 +28,9 @@ struct DocLine<'a> {
     bytes: u64,
     boilerplate_bytes: u64,
     spans: &'a [Span],
+    duplicate_of: Option<&'a str>,
+    duplicate_kind: Option<DupKind>,
+    similarity: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +78,9 @@ impl DocSink for AnnotationsWriter {
             bytes: result.bytes,
             boilerplate_bytes: result.boilerplate_bytes,
             spans: &result.spans,
+            duplicate_of: result.duplicate.as_ref().map(|d| d.of.as_str()),
+            duplicate_kind: result.duplicate.as_ref().map(|d| d.kind),
+            similarity: result.duplicate.as_ref().map(|d| d.similarity),
         })
     }
 
