@@ -244,7 +244,7 @@ pub fn sign(
                 .map(|item| {
                     let doc = item.as_ref().ok()?;
                     let (view, spans) = flagger.flag(&doc.text, &doc.site);
-                    Some(signer.sign(&doc.text, &view, &spans))
+                    Some(signer.sign(&doc.text, &doc.site, &view, &spans))
                 })
                 .collect();
             for (item, sig) in batch.iter().zip(signed) {

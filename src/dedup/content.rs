@@ -8,24 +8,26 @@
 //! every line of it is cross-page recurrence and flagging takes it out (on `corpus/`, both
 //! copies of the hut-to-hut story and of the port-operator story keep nothing or one paragraph).
 //! So a line inside a cross-page span stays content when the line itself stands on at most
-//! [`DedupConfig::max_copies`](super::DedupConfig::max_copies) documents: the copies of an
-//! article, not a template, which stands on every page of its site, nor a teaser or a cookie
-//! banner, which stand on many sites. Lines flagged by the context, body and within-page rules
-//! alone (on one document only) stay out.
+//! [`DedupConfig::max_copies`](super::DedupConfig::max_copies) documents and is not part of its
+//! site's template (on two pages, no more than half of the site's; on three or more, no more
+//! than a quarter): the copies of an article, not a template, which stands on many pages of its
+//! site, nor a teaser or a cookie banner, which stand on many sites. Lines
+//! flagged by the context, body and within-page rules alone (on one document only) stay out.
 //!
 //! ## Known limits
 //! - An article copied onto more than `max_copies` documents (other than exact copies on one
 //!   site, which count once) reads as boilerplate, and its copies are left out unless some
 //!   unique text remains.
-//! - On a site of at most `max_copies` pages the template passes the same test; the pages are
-//!   then compared with their template, so two short pages of such a site can look alike.
+//! - Copies of one article on a site of two or three pages stand on more than half of its
+//!   pages, like a template, and are compared on what else they hold (on wcxb, letting them in
+//!   made small shops' product pages "duplicates" through their template).
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::minhash::{distinct, hash_word, shingles, MinHasher, DEDUP_SEED, EMPTY};
 use super::DedupConfig;
 use crate::block::LineView;
-use crate::count::Counts;
+use crate::count::{Counts, SiteKey};
 use crate::flag::{Span, SpanKind};
 use crate::hash::hash_window;
 use crate::normalize::Normalizer;
@@ -60,11 +62,13 @@ pub struct Signer<'a> {
 
 impl Signer<'_> {
     /// Which non-blank lines of `view` are content (parallel to `view.non_blank`).
-    pub fn content_lines(&self, view: &LineView, spans: &[Span]) -> Vec<bool> {
+    pub fn content_lines(&self, view: &LineView, site: &str, spans: &[Span]) -> Vec<bool> {
         let mut keep = vec![true; view.non_blank.len()];
         if self.config.raw_text {
             return keep;
         }
+        let site = SiteKey::of(site);
+        let site_docs = self.counts.site_docs(site);
         let mut s = 0;
         for (j, &line) in view.non_blank.iter().enumerate() {
             while s < spans.len() && spans[s].last_line < line {
@@ -73,20 +77,29 @@ impl Signer<'_> {
             let Some(span) = spans.get(s).filter(|sp| sp.first_line <= line) else {
                 continue;
             };
-            let docs = self
-                .counts
-                .totals
-                .get(&hash_window(std::slice::from_ref(&view.hashes[j])))
-                .map_or(1, |t| t.docs);
-            keep[j] =
-                span.kind == SpanKind::CrossPage && (2..=self.config.max_copies).contains(&docs);
+            let block = hash_window(std::slice::from_ref(&view.hashes[j]));
+            let docs = self.counts.totals.get(&block).map_or(1, |t| t.docs);
+            let on_site = self.counts.per_site.get(&(block, site)).map_or(1, |t| t.docs);
+            // A pair of copies may fill half of a site of four pages; three or more copies on
+            // one site are rarer than a template shared by one section of the site, so from
+            // three pages on, a quarter of the site is enough to read as template (on wcxb,
+            // half let a shop's shipping banner on 4 of its 8 pages through).
+            let on_site = u64::from(on_site);
+            let template = match on_site {
+                0 | 1 => false,
+                2 => 2 * on_site > site_docs,
+                _ => 4 * on_site > site_docs,
+            };
+            keep[j] = span.kind == SpanKind::CrossPage
+                && !template
+                && (2..=self.config.max_copies).contains(&docs);
         }
         keep
     }
 
     /// The signature of a document whose lines are `view` and boilerplate `spans`.
-    pub fn sign(&self, text: &[u8], view: &LineView, spans: &[Span]) -> DocSignature {
-        let keep = self.content_lines(view, spans);
+    pub fn sign(&self, text: &[u8], site: &str, view: &LineView, spans: &[Span]) -> DocSignature {
+        let keep = self.content_lines(view, site, spans);
         let mut normalized = Vec::with_capacity(text.len());
         let mut buf = Vec::with_capacity(256);
         let mut words: Vec<u64> = Vec::new();
@@ -153,7 +166,7 @@ mod tests {
         let dn = Normalizer::new(&NormalizeConfig { digit_class: false, ..Default::default() });
         let signer = Signer { config: &config, hasher: &hasher, counts: &counts, normalizer: &dn };
         let (view, spans) = flagger.flag(docs[which].as_bytes(), "s");
-        signer.sign(docs[which].as_bytes(), &view, &spans)
+        signer.sign(docs[which].as_bytes(), "s", &view, &spans)
     }
 
     #[test]
