@@ -32,11 +32,18 @@ use crate::flag::{Span, SpanKind};
 use crate::hash::hash_window;
 use crate::normalize::Normalizer;
 
+/// Keeps whole-page hashes apart from content hashes.
+const PAGE_TAG: u64 = 0x7061_6765_5f6f_6e6c;
+
 /// What the sign pass keeps of one document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DocSignature {
-    /// xxh3 of the normalized content words joined by single spaces.
+    /// xxh3 of the normalized content words joined by single spaces; for a document with too
+    /// little content (`page_only`), the hash of its whole normalized text instead.
     pub content_hash: u64,
+    /// The content was too short to judge (under `min_words` words): only an exact copy of
+    /// the whole page can be found, by `content_hash`.
+    pub page_only: bool,
     /// Bytes of the content lines in the original text.
     pub content_bytes: u64,
     /// Words of the content.
@@ -124,8 +131,20 @@ impl Signer<'_> {
         self.hasher.update(&shingled, &mut minhash);
         let mut lead = vec![EMPTY; self.config.lead_permutations];
         self.hasher.update(&shingled[..shingled.len().min(self.config.lead_shingles)], &mut lead);
+        let page_only = (words.len() as u32) < self.config.min_words;
+        let content_hash = if page_only {
+            // A page copied whole is a duplicate whatever its content; a blank page is not.
+            if view.hashes.is_empty() {
+                0
+            } else {
+                hash_window(&view.hashes).0 ^ PAGE_TAG
+            }
+        } else {
+            xxh3_64_with_seed(&normalized, DEDUP_SEED)
+        };
         DocSignature {
-            content_hash: xxh3_64_with_seed(&normalized, DEDUP_SEED),
+            content_hash,
+            page_only,
             content_bytes,
             words: words.len() as u32,
             shingles: distinct(&shingled) as u32,

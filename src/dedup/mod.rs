@@ -59,7 +59,8 @@ pub struct DedupConfig {
     /// A flagged line stays content when it stands on at most this many documents (the
     /// copies of an article, see [`content`]).
     pub max_copies: u32,
-    /// Documents with fewer content words are left out (too little to judge).
+    /// Documents with fewer content words are matched only on an exact copy of the whole page
+    /// (too little content to judge).
     pub min_words: u32,
     /// Compare raw text (every line, boilerplate included) instead of content. For
     /// comparison only: this is what MinHash on raw text does.
@@ -136,6 +137,8 @@ pub struct SignatureMeta {
     pub site: SiteKey,
     pub words: u32,
     pub shingles: u32,
+    /// Too little content: matched on the whole page's exact hash only.
+    pub page_only: bool,
 }
 
 /// Every document's signature, in input order, in flat arrays.
@@ -170,6 +173,7 @@ impl Signatures {
             site,
             words: sig.words,
             shingles: sig.shingles,
+            page_only: sig.page_only,
         });
         self.ids.push_str(id);
         self.id_ends.push(self.ids.len());
@@ -256,7 +260,8 @@ pub struct Cluster {
 /// Corpus-wide figures of duplicate detection.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct DuplicateTotals {
-    /// Documents whose content was too short to judge (fewer than `min_words` words).
+    /// Documents whose content was too short to judge (fewer than `min_words` words): only
+    /// an exact copy of the whole page is found for them.
     pub documents_without_content: u64,
     pub exact_clusters: u64,
     pub near_clusters: u64,
@@ -356,14 +361,17 @@ fn confirm(sigs: &Signatures, config: &DedupConfig, a: u32, b: u32) -> bool {
 /// thread count.
 pub fn find_duplicates(sigs: &Signatures, config: &DedupConfig, counts: &Counts) -> Duplicates {
     let n = sigs.len();
-    let eligible = |i: usize| sigs.meta(i).words >= config.min_words && sigs.meta(i).words > 0;
+    let eligible = |i: usize| !sigs.meta(i).page_only;
     let mut totals = DuplicateTotals {
         documents_without_content: (0..n).filter(|&i| !eligible(i)).count() as u64,
         ..DuplicateTotals::default()
     };
     let mut uf = UnionFind::new(n);
+    // Blank pages (hash 0) are no one's copies.
     let exact = exact::exact_groups(
-        (0..n).filter(|&i| eligible(i)).map(|i| (i as u32, sigs.meta(i).content_hash)),
+        (0..n)
+            .filter(|&i| eligible(i) || sigs.meta(i).content_hash != 0)
+            .map(|i| (i as u32, sigs.meta(i).content_hash)),
     );
     for g in &exact {
         for w in g.windows(2) {
