@@ -30,6 +30,7 @@ pub struct Scores {
 pub struct Confusion {
     pub tp: u64,
     pub fp: u64,
+    #[serde(rename = "fn")]
     pub fn_: u64,
 }
 

@@ -55,6 +55,7 @@ pub mod progress;
 pub mod report;
 pub mod scan;
 pub mod shingle;
+pub mod template;
 
 #[cfg(test)]
 mod tests;

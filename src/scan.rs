@@ -268,7 +268,8 @@ pub fn scan(
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
-    let (files, problems) = input::expand(paths);
+    let (mut files, problems) = input::expand(paths);
+    config.read.rename(&mut files);
     if config.strict {
         if let Some(p) = problems.first() {
             return Err(Error::Strict(p.clone()));

@@ -62,6 +62,7 @@ impl InputArgs {
                 url_fields,
                 site_field: self.site_field.clone(),
             },
+            display_names: Vec::new(),
         }
     }
 }
@@ -198,6 +199,15 @@ impl DedupArgs {
 pub struct ResolvedInputs {
     pub paths: Vec<PathBuf>,
     _stdin: Option<tempfile::TempPath>,
+}
+
+impl ResolvedInputs {
+    /// Shows the spooled copy of stdin as `<stdin>` in messages, ids and outputs.
+    pub fn name_stdin(&self, read: &mut ReadConfig) {
+        if let Some(tmp) = &self._stdin {
+            read.display_names.push((tmp.to_path_buf(), "<stdin>".to_string()));
+        }
+    }
 }
 
 pub fn resolve_inputs(paths: &[PathBuf]) -> anyhow::Result<ResolvedInputs> {

@@ -96,7 +96,7 @@ fn cut(s: &str) -> String {
 }
 
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
-    let config = chaff::ScanConfig {
+    let mut config = chaff::ScanConfig {
         read: args.input.read_config(),
         normalize: args.detect.normalize_config(),
         flag: args.detect.flag_config()?,
@@ -106,6 +106,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         dedup: None,
     };
     let inputs = resolve_inputs(&args.input.paths)?;
+    inputs.name_stdin(&mut config.read);
     let mut sink = EvalSink::new(&args.gold_field, args.min_site_pages, args.worst);
     let bars = Bars::new(global.quiet);
     let report = {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chaff::output::{atomic::write_file, AnnotationsWriter, AtomicFile, CleanWriter};
+use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
 use chaff::report::{json::Json, summary::Summary, Render, Report};
 use chaff::scan::{DocSink, ScanConfig};
 
@@ -69,12 +69,15 @@ pub fn print_problems(report: &Report) {
 }
 
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
-    let config = args.scan_config()?;
+    let mut config = args.scan_config()?;
     if args.drop_duplicates {
         anyhow::ensure!(config.dedup.is_some(), "--drop-duplicates needs duplicate detection");
         anyhow::ensure!(args.clean.is_some(), "--drop-duplicates applies to --clean");
     }
     let inputs = resolve_inputs(&args.input.paths)?;
+    inputs.name_stdin(&mut config.read);
+    // Every output is opened before the scan, so a bad path fails before any work is done.
+    let report_file = args.report.as_deref().map(AtomicFile::create).transpose()?;
     let mut annotations = match &args.annotations {
         Some(p) => Some(AnnotationsWriter::new(AtomicFile::create(p)?)),
         None => None,
@@ -105,10 +108,11 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     if let Some(c) = clean {
         c.commit()?;
     }
-    if let Some(path) = &args.report {
-        write_file(path, Json.render(&report).as_bytes())?;
-    }
     print_problems(&report);
+    if let Some(mut file) = report_file {
+        file.write_all(Json.render(&report).as_bytes())?;
+        file.commit()?;
+    }
     let summary = Summary { spans: args.show, ..Summary::default() };
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();

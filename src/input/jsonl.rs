@@ -47,6 +47,28 @@ pub fn field<'a>(record: &'a Map<String, Value>, name: &str) -> Option<&'a Value
     Some(cur)
 }
 
+/// `text` with each `\uD800`–`\uDFFF` escape that is not half of a valid pair replaced by
+/// `\uFFFD`; `None` when there is none.
+fn replace_lone_surrogates(text: &str) -> Option<String> {
+    static SURROGATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\\u(d[89ab][0-9a-f]{2})(\\u(d[c-f][0-9a-f]{2}))?|\\u(d[c-f][0-9a-f]{2})",
+        )
+        .expect("surrogate pattern compiles")
+    });
+    if !SURROGATE.is_match(text) {
+        return None;
+    }
+    let fixed = SURROGATE.replace_all(text, |caps: &regex::Captures| {
+        if caps.get(1).is_some() && caps.get(2).is_some() {
+            caps[0].to_string()
+        } else {
+            "\\ufffd".to_string()
+        }
+    });
+    Some(fixed.into_owned())
+}
+
 /// A field as a plain string: strings as they are, numbers and booleans printed.
 fn field_string(record: &Map<String, Value>, name: &str) -> Option<String> {
     match field(record, name)? {
@@ -72,10 +94,17 @@ impl JsonlReader {
     fn parse(&self, line: &[u8], start: u64) -> Item {
         // JSON must be UTF-8; a line that is not is decoded lossily rather than dropped, so a
         // stray byte in one page never costs the page.
-        let parsed: Result<Value, _> = match std::str::from_utf8(line) {
-            Ok(s) => serde_json::from_str(s),
-            Err(_) => serde_json::from_str(&String::from_utf8_lossy(line)),
-        };
+        // A byte order mark before the first record is not part of the JSON.
+        let line = line.strip_prefix("\u{feff}".as_bytes()).unwrap_or(line);
+        let text = String::from_utf8_lossy(line);
+        let parsed: Result<Value, _> = serde_json::from_str::<Value>(&text).or_else(|e| {
+            // Python writes lone surrogates ("\ud800") that serde rejects: read them as U+FFFD
+            // rather than lose the record.
+            match replace_lone_surrogates(&text) {
+                Some(fixed) => serde_json::from_str(&fixed),
+                None => Err(e),
+            }
+        });
         // The offset names the record's first byte; serde's message gives the column.
         let value = parsed.map_err(|e| self.problem(start, format!("invalid JSON: {e}")))?;
         let Value::Object(record) = value else {
@@ -172,7 +201,8 @@ mod tests {
             format: Format::Jsonl,
         };
         let reader = crate::input::decompress::wrap(std::io::Cursor::new(text.to_vec())).unwrap();
-        JsonlReader::new(file, reader, Arc::new(ReadConfig { fields })).collect()
+        JsonlReader::new(file, reader, Arc::new(ReadConfig { fields, ..ReadConfig::default() }))
+            .collect()
     }
 
     #[test]
@@ -214,6 +244,17 @@ mod tests {
     fn invalid_utf8_is_decoded_lossily() {
         let doc = read(b"{\"text\":\"a\xffb\"}\n", FieldConfig::default()).pop().unwrap().unwrap();
         assert_eq!(doc.text, "a\u{FFFD}b".as_bytes());
+    }
+
+    #[test]
+    fn byte_order_mark_and_lone_surrogates() {
+        let items = read(
+            b"\xef\xbb\xbf{\"text\":\"a\"}\n{\"text\":\"x\\ud800y \\ud83d\\ude00\"}\n",
+            FieldConfig::default(),
+        );
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].as_ref().unwrap().text, b"a");
+        assert_eq!(items[1].as_ref().unwrap().text, "x\u{FFFD}y \u{1F600}".as_bytes());
     }
 
     #[test]

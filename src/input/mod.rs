@@ -89,6 +89,19 @@ pub type Item = Result<Document, InputProblem>;
 #[derive(Clone, Debug, Default)]
 pub struct ReadConfig {
     pub fields: FieldConfig,
+    /// Names to show instead of a path (a spooled copy of stdin is shown as `<stdin>`).
+    pub display_names: Vec<(PathBuf, String)>,
+}
+
+impl ReadConfig {
+    /// Applies [`ReadConfig::display_names`] to expanded files.
+    pub fn rename(&self, files: &mut [InputFile]) {
+        for f in files {
+            if let Some((_, name)) = self.display_names.iter().find(|(p, _)| *p == f.path) {
+                f.display = name.clone();
+            }
+        }
+    }
 }
 
 /// Reads a list of files in order, one document (or problem) at a time.

@@ -32,7 +32,7 @@ fn naive_lines(text: &str) -> Vec<(usize, String)> {
                     prev_digit = false;
                 }
             }
-            (i, digits.split_whitespace().collect::<Vec<_>>().join(" "))
+            (i, digits.replace('\u{FEFF}', " ").split_whitespace().collect::<Vec<_>>().join(" "))
         })
         .filter(|(_, l)| !l.is_empty())
         .collect()
