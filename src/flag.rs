@@ -9,10 +9,12 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::block::LineView;
+use crate::classify::{placeholder, Class, Classifiers};
 use crate::count::{Counts, SiteKey};
 use crate::hash::{hash_window, BlockHash};
 use crate::normalize::Normalizer;
 use crate::shingle::blocks;
+use crate::template::TemplateId;
 
 /// The thresholds of flagging.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,6 +43,9 @@ pub struct FlagConfig {
     pub body_min_site_pages: u32,
     /// How many flagged lines may separate two runs of one article body.
     pub body_gap_lines: u32,
+    /// Flag lines seen on one page only when they are paywall teasers or hold unrendered
+    /// template placeholders (a teaser seen once is still a teaser).
+    pub single_page_cues: bool,
     /// Count exact copies of a page (same normalized content, same site) as often as they
     /// occur; by default each is counted once, so that a page scraped twice does not turn into
     /// boilerplate.
@@ -61,6 +66,7 @@ impl Default for FlagConfig {
             gap_line_bytes: DEFAULT_GAP_LINE_BYTES,
             body_min_site_pages: DEFAULT_BODY_MIN_SITE_PAGES,
             body_gap_lines: DEFAULT_BODY_GAP_LINES,
+            single_page_cues: true,
             count_duplicates: false,
             max_line_bytes: 1 << 20,
         }
@@ -94,6 +100,9 @@ pub enum SpanKind {
     CrossPage,
     /// It is flagged only because it repeats within its own page.
     WithinPage,
+    /// Neither: what this page alone shows (a paywall teaser or a template placeholder seen
+    /// once).
+    SinglePage,
 }
 
 /// A maximal run of flagged lines of one document.
@@ -120,9 +129,19 @@ pub struct Span {
     pub context_lines: u32,
     /// Lines flagged by the body rule alone (unique text outside the page's article body).
     pub outside_body_lines: u32,
-    /// Its parts, for the catalogue (see [`SpanPart`]).
-    #[serde(skip)]
+    /// What it is (see [`crate::classify`]); `other` until classified.
+    pub class: Class,
+    /// Other classes found in it (a placeholder inside a teaser).
+    pub also: Vec<Class>,
+    /// The id of its template (of the part that decided its class), hex.
+    #[serde(serialize_with = "hex_template")]
+    pub template: TemplateId,
+    /// Its parts: runs of lines that recur together, each with its class and template.
     pub parts: Vec<SpanPart>,
+}
+
+fn hex_template<S: serde::Serializer>(id: &TemplateId, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&id.hex())
 }
 
 /// How the lines of a [`SpanPart`] were flagged.
@@ -137,13 +156,15 @@ pub enum PartKind {
     Context,
     /// Unique text outside the article body (body rule).
     OutsideBody,
+    /// A teaser or placeholder line seen on this page only.
+    SinglePage,
 }
 
 /// A run of lines inside a span that recur together: a header next to a page's own breadcrumb
 /// forms one span but two parts, so that the catalogue counts the header as one recurring unit
 /// however its neighbours vary. Lines recurring on other pages join a part when the least
 /// widespread recurring block covering them stands on the same number of documents.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SpanPart {
     pub first_line: u32,
     pub last_line: u32,
@@ -151,9 +172,14 @@ pub struct SpanPart {
     pub end: usize,
     pub kind: PartKind,
     /// Non-blank lines in it.
+    #[serde(skip)]
     pub lines: u32,
     /// Hash of its normalized lines: the same part on two pages has the same key.
+    #[serde(skip)]
     pub key: BlockHash,
+    pub class: Class,
+    #[serde(serialize_with = "hex_template")]
+    pub template: TemplateId,
 }
 
 /// Per non-blank line: how it is flagged.
@@ -163,10 +189,14 @@ struct LineFlag {
     within: bool,
     context: bool,
     outside_body: bool,
+    /// A paywall teaser or placeholder line seen on this page only.
+    cue: bool,
     /// Part of the site's template: a block on at least half of the site's pages.
     template: bool,
     /// Inside a recurring window of k lines, not only a recurring single line.
     cross_window: bool,
+    /// A recurring window covers this line and the next one.
+    window_to_next: bool,
     docs: u32,
     sites: u32,
     /// The most documents of any recurring window covering the line, or of the line alone
@@ -179,17 +209,19 @@ pub struct Flagger<'a> {
     pub counts: &'a Counts,
     pub config: &'a FlagConfig,
     pub normalizer: &'a Normalizer,
+    /// Classifiers for single-page cues; `None` skips them.
+    pub classifiers: Option<&'a Classifiers>,
 }
 
 impl Flagger<'_> {
     /// The spans of `text` on `site`, in order.
     pub fn flag(&self, text: &[u8], site: &str) -> (LineView, Vec<Span>) {
         let view = LineView::new(text, self.normalizer, self.config.max_line_bytes);
-        let spans = self.flag_view(&view, site);
+        let spans = self.flag_view(text, &view, site);
         (view, spans)
     }
 
-    pub fn flag_view(&self, view: &LineView, site: &str) -> Vec<Span> {
+    pub fn flag_view(&self, text: &[u8], view: &LineView, site: &str) -> Vec<Span> {
         let cfg = self.config;
         let site_key = SiteKey::of(site);
         let site_docs = self.counts.site_docs(site_key) as f64;
@@ -229,6 +261,12 @@ impl Flagger<'_> {
                 f.docs = f.docs.max(totals.docs);
                 f.sites = f.sites.max(totals.sites);
             }
+            if cross && b.len > 1 {
+                // Lines inside one recurring window recur together.
+                for f in &mut flags[b.first as usize..(b.first + b.len - 1) as usize] {
+                    f.window_to_next = true;
+                }
+            }
         }
         if cfg.gap_lines > 0 {
             fill_gaps(view, &mut flags, cfg.gap_lines as usize, cfg.gap_line_bytes);
@@ -236,13 +274,57 @@ impl Flagger<'_> {
         if cfg.body_min_site_pages > 0 && site_docs >= f64::from(cfg.body_min_site_pages) {
             keep_body_only(view, &mut flags, cfg.body_gap_lines as usize);
         }
+        if let (true, Some(classifiers)) = (cfg.single_page_cues, self.classifiers) {
+            self.flag_single_page_cues(text, view, &mut flags, classifiers);
+        }
         merge_spans(view, &flags)
+    }
+}
+
+impl Flagger<'_> {
+    /// Flags unflagged lines that are paywall teasers or hold a template placeholder.
+    fn flag_single_page_cues(
+        &self,
+        text: &[u8],
+        view: &LineView,
+        flags: &mut [LineFlag],
+        classifiers: &Classifiers,
+    ) {
+        let mut buf = Vec::new();
+        let mut teaser_cues = vec![0.0f32; flags.len()];
+        for (j, f) in flags.iter_mut().enumerate() {
+            if f.flagged() {
+                continue;
+            }
+            let line = view.lines[view.non_blank[j] as usize];
+            let bytes = &text[line.start..line.end.min(line.start + self.config.max_line_bytes)];
+            self.normalizer.normalize_into(bytes, &mut buf);
+            let normalized = String::from_utf8_lossy(&buf);
+            f.cue = classifiers.paywall.is_teaser_line(&normalized)
+                || placeholder::is_placeholder_line(&String::from_utf8_lossy(bytes));
+            teaser_cues[j] = classifiers.paywall.line_score(&normalized);
+        }
+        // A teaser is a block: unflagged neighbours of a teaser line that carry paywall
+        // vocabulary themselves ("Unlimited digital access", "Already a subscriber?") join it.
+        for j in 0..flags.len() {
+            if !flags[j].cue {
+                continue;
+            }
+            for range in [(0..j).rev().collect::<Vec<_>>(), (j + 1..flags.len()).collect()] {
+                for k in range {
+                    if flags[k].flagged() || teaser_cues[k] < 1.0 {
+                        break;
+                    }
+                    flags[k].cue = true;
+                }
+            }
+        }
     }
 }
 
 impl LineFlag {
     fn flagged(&self) -> bool {
-        self.cross || self.within || self.context || self.outside_body
+        self.cross || self.within || self.context || self.outside_body || self.cue
     }
 
     /// What decides which part of a span the line belongs to.
@@ -251,6 +333,8 @@ impl LineFlag {
             (PartKind::CrossPage, self.part_docs)
         } else if self.within {
             (PartKind::WithinPage, 0)
+        } else if self.cue {
+            (PartKind::SinglePage, 0)
         } else if self.context {
             (PartKind::Context, 0)
         } else {
@@ -358,6 +442,7 @@ fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {
         }
         let first = j;
         let mut span_flag = f;
+        let mut within = f.within;
         let mut context_lines = u32::from(f.context && f.by_rule_only());
         let mut outside_body_lines = u32::from(f.outside_body && !f.context && f.by_rule_only());
         j += 1;
@@ -366,6 +451,7 @@ fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {
             context_lines += u32::from(g.context && g.by_rule_only());
             outside_body_lines += u32::from(g.outside_body && !g.context && g.by_rule_only());
             span_flag.cross |= g.cross;
+            within |= g.within;
             span_flag.docs = span_flag.docs.max(g.docs);
             span_flag.sites = span_flag.sites.max(g.sites);
             j += 1;
@@ -378,7 +464,15 @@ fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {
         while p <= last {
             let class = flags[p].part_class();
             let mut q = p;
-            while q < last && flags[q + 1].part_class() == class {
+            // The next line joins the part when both are of one class and either a recurring
+            // window holds both, or neither is in any window (lone recurring lines with the
+            // same count): a section name after a header that also names it in its menu is
+            // not part of the header.
+            while q < last
+                && flags[q + 1].part_class() == class
+                && (flags[q].window_to_next
+                    || !(flags[q].cross_window || flags[q + 1].cross_window))
+            {
                 q += 1;
             }
             let (a, b) = (view.non_blank[p], view.non_blank[q]);
@@ -390,6 +484,8 @@ fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {
                 kind: class.0,
                 lines: (q - p + 1) as u32,
                 key: hash_window(&view.hashes[p..=q]),
+                class: Class::Other,
+                template: TemplateId(0),
             });
             p = q + 1;
         }
@@ -398,12 +494,21 @@ fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {
             last_line,
             start: view.lines[first_line as usize].start,
             end: view.lines[last_line as usize].end_with_newline(),
-            kind: if span_flag.cross { SpanKind::CrossPage } else { SpanKind::WithinPage },
+            kind: if span_flag.cross {
+                SpanKind::CrossPage
+            } else if within {
+                SpanKind::WithinPage
+            } else {
+                SpanKind::SinglePage
+            },
             docs: span_flag.docs,
             sites: span_flag.sites,
             lines: (last - first + 1) as u32,
             context_lines,
             outside_body_lines,
+            class: Class::Other,
+            also: Vec::new(),
+            template: TemplateId(0),
             parts,
         });
     }
@@ -429,7 +534,7 @@ mod tests {
     fn spans(docs: &[(&str, &str)], config: &FlagConfig, which: usize) -> Vec<Span> {
         let counts = count(docs, config);
         let n = Normalizer::new(&NormalizeConfig::default());
-        let f = Flagger { counts: &counts, config, normalizer: &n };
+        let f = Flagger { counts: &counts, config, normalizer: &n, classifiers: None };
         f.flag(docs[which].1.as_bytes(), docs[which].0).1
     }
 

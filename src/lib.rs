@@ -41,6 +41,7 @@
 //! ```
 
 pub mod block;
+pub mod classify;
 pub mod count;
 pub mod dedup;
 pub mod doc;

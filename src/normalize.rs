@@ -122,7 +122,7 @@ impl Normalizer {
         if !cfg.fold_whitespace {
             return;
         }
-        debug_assert!(!out.last().is_some_and(|&b| b == b' '));
+        debug_assert!(out.last().is_none_or(|&b| b != b' '));
     }
 }
 

@@ -16,6 +16,8 @@ pub trait Progress: Sync {
 pub enum Phase {
     /// Reading and counting blocks.
     Count,
+    /// Reading again to learn each site's usual page.
+    Profile,
     /// Reading again, signing each document's content for duplicate detection.
     Sign,
     /// Reading again, flagging and writing outputs.
@@ -26,6 +28,7 @@ impl Phase {
     pub fn name(self) -> &'static str {
         match self {
             Phase::Count => "counting",
+            Phase::Profile => "profiling",
             Phase::Sign => "signing",
             Phase::Mark => "marking",
         }

@@ -14,9 +14,11 @@ use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::block::LineView;
+use crate::classify::{classify_document, Classifiers, DocClasses, LineTexts, PaywallConfig};
 use crate::count::{CountTable, Counts, Merge, SeenDocs, SiteKey};
 use crate::dedup::content::{DocSignature, Signer};
 use crate::dedup::minhash::MinHasher;
@@ -37,6 +39,8 @@ pub struct ScanConfig {
     pub read: ReadConfig,
     pub normalize: NormalizeConfig,
     pub flag: FlagConfig,
+    /// How a document's paywall status is judged.
+    pub paywall: PaywallConfig,
     /// Rows of the span catalogue kept in the report.
     pub top: usize,
     /// Stop at the first bad input instead of reporting it and going on.
@@ -55,14 +59,17 @@ pub struct DocResult {
     pub boilerplate_bytes: u64,
     pub boilerplate_lines: u32,
     pub spans: Vec<Span>,
+    /// Paywall status and the classes of the spans.
+    pub classes: DocClasses,
     /// The document's cluster, when it is a copy of another document (`None` for a
     /// representative, a unique document, or when duplicate detection is off).
     pub duplicate: Option<Duplicate>,
 }
 
 impl DocResult {
-    fn new(doc: &Document, view: &LineView, spans: Vec<Span>) -> DocResult {
+    fn new(doc: &Document, view: &LineView, spans: Vec<Span>, classes: DocClasses) -> DocResult {
         DocResult {
+            classes,
             lines: view.lines.len() as u32,
             non_blank_lines: view.non_blank.len() as u32,
             bytes: doc.text.len() as u64,
@@ -158,19 +165,113 @@ pub fn count(files: &[InputFile], config: &ScanConfig, progress: &dyn Progress) 
     table.finish()
 }
 
-/// Pass two: flags every document against `counts` and hands it to `sinks` in input order.
-/// Returns the report.
+/// What the mark pass needs to know of each site beyond the counts.
+#[derive(Debug, Default)]
+pub struct SiteProfiles {
+    /// Median kept bytes (normalized non-blank lines outside spans) of the site's pages, for
+    /// sites with at least [`PROFILE_MIN_PAGES`] pages: a teaser page whose text before the
+    /// wall is far shorter than its site's usual page was cut at the wall.
+    pub median_kept: FxHashMap<SiteKey, u64>,
+}
+
+/// Sites with fewer pages have no profile: one page cannot be compared with its site.
+pub const PROFILE_MIN_PAGES: u64 = 3;
+
+/// Pass between count and mark: flags every page to learn each site's usual kept length.
+/// Skipped (empty profiles) when no site has [`PROFILE_MIN_PAGES`] pages.
+pub fn profile_sites(
+    files: &[InputFile],
+    counts: &Counts,
+    config: &ScanConfig,
+    progress: &dyn Progress,
+) -> SiteProfiles {
+    if !counts.sites.values().any(|s| s.docs >= PROFILE_MIN_PAGES) {
+        return SiteProfiles::default();
+    }
+    let normalizer = Normalizer::new(&config.normalize);
+    let classifiers = Classifiers::default();
+    let flagger = Flagger {
+        counts,
+        config: &config.flag,
+        normalizer: &normalizer,
+        classifiers: Some(&classifiers),
+    };
+    progress.start(Phase::Profile, total_size(files));
+    let mut kept: FxHashMap<SiteKey, Vec<u64>> = FxHashMap::default();
+    let mut docs_done = 0u64;
+    read_batches(files, Vec::new(), &config.read, |rx, bytes| {
+        for batch in rx {
+            let lengths: Vec<Option<(SiteKey, u64)>> = batch
+                .par_iter()
+                .map(|item| {
+                    let doc = item.as_ref().ok()?;
+                    let (view, spans) = flagger.flag(&doc.text, &doc.site);
+                    Some((SiteKey::of(&doc.site), kept_bytes(&view, &spans)))
+                })
+                .collect();
+            for (site, n) in lengths.into_iter().flatten() {
+                kept.entry(site).or_default().push(n);
+            }
+            docs_done += batch.len() as u64;
+            progress.update(bytes.load(Ordering::Relaxed), docs_done);
+        }
+    });
+    progress.finish();
+    let median_kept = kept
+        .into_iter()
+        .filter(|(_, v)| v.len() as u64 >= PROFILE_MIN_PAGES)
+        .map(|(site, mut v)| {
+            v.sort_unstable();
+            (site, v[v.len() / 2])
+        })
+        .collect();
+    SiteProfiles { median_kept }
+}
+
+/// Bytes of the normalized non-blank lines outside every span.
+fn kept_bytes(view: &LineView, spans: &[Span]) -> u64 {
+    let mut total: u64 = view.lengths.iter().map(|&l| u64::from(l)).sum();
+    let mut j = 0;
+    for s in spans {
+        while j < view.non_blank.len() && view.non_blank[j] < s.first_line {
+            j += 1;
+        }
+        while j < view.non_blank.len() && view.non_blank[j] <= s.last_line {
+            total -= u64::from(view.lengths[j]);
+            j += 1;
+        }
+    }
+    total
+}
+
+/// What the passes before mark learned about the corpus.
+#[derive(Clone, Copy)]
+pub struct Learned<'a> {
+    pub counts: &'a Counts,
+    pub profiles: &'a SiteProfiles,
+    /// `None` when duplicate detection is off.
+    pub duplicates: Option<&'a Duplicates>,
+}
+
+/// The last pass: flags every document against the counts and hands it to `sinks` in input
+/// order, with its duplicate cluster. Returns the report.
 pub fn mark(
     files: &[InputFile],
     walk_problems: Vec<InputProblem>,
-    counts: &Counts,
-    duplicates: Option<&Duplicates>,
+    learned: Learned<'_>,
     config: &ScanConfig,
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
+    let Learned { counts, profiles, duplicates } = learned;
     let normalizer = Normalizer::new(&config.normalize);
-    let flagger = Flagger { counts, config: &config.flag, normalizer: &normalizer };
+    let classifiers = Classifiers::default();
+    let flagger = Flagger {
+        counts,
+        config: &config.flag,
+        normalizer: &normalizer,
+        classifiers: Some(&classifiers),
+    };
     let mut report = ReportBuilder::new(config, counts);
     progress.start(Phase::Mark, total_size(files));
     let mut outcome: Result<()> = Ok(());
@@ -181,8 +282,17 @@ pub fn mark(
                 .par_iter()
                 .map(|item| {
                     let doc = item.as_ref().ok()?;
-                    let (view, spans) = flagger.flag(&doc.text, &doc.site);
-                    let mut result = DocResult::new(doc, &view, spans);
+                    let (view, mut spans) = flagger.flag(&doc.text, &doc.site);
+                    let texts = LineTexts::new(&doc.text, &view, &normalizer);
+                    let classes = classify_document(
+                        &classifiers,
+                        &config.paywall,
+                        &view,
+                        &texts,
+                        &mut spans,
+                        profiles.median_kept.get(&SiteKey::of(&doc.site)).copied(),
+                    );
+                    let mut result = DocResult::new(doc, &view, spans, classes);
                     result.duplicate = duplicates.and_then(|d| d.get(doc.seq));
                     Some(result)
                 })
@@ -231,7 +341,14 @@ pub fn sign(
     let normalizer = Normalizer::new(&config.normalize);
     let content_normalizer =
         Normalizer::new(&NormalizeConfig { digit_class: false, ..config.normalize });
-    let flagger = Flagger { counts, config: &config.flag, normalizer: &normalizer };
+    // Flagged as mark flags, so that content is what the outputs will call content.
+    let classifiers = Classifiers::default();
+    let flagger = Flagger {
+        counts,
+        config: &config.flag,
+        normalizer: &normalizer,
+        classifiers: Some(&classifiers),
+    };
     let hasher = MinHasher::new(dedup.permutations, dedup.seed);
     let signer = Signer { config: dedup, hasher: &hasher, counts, normalizer: &content_normalizer };
     let mut sigs = Signatures::new(dedup);
@@ -276,6 +393,7 @@ pub fn scan(
         }
     }
     let counts = count(&files, config, progress);
+    let profiles = profile_sites(&files, &counts, config, progress);
     let duplicates = match &config.dedup {
         Some(dedup) => {
             dedup.validate()?;
@@ -284,5 +402,6 @@ pub fn scan(
         }
         None => None,
     };
-    mark(&files, problems, &counts, duplicates.as_ref(), config, progress, sinks)
+    let learned = Learned { counts: &counts, profiles: &profiles, duplicates: duplicates.as_ref() };
+    mark(&files, problems, learned, config, progress, sinks)
 }

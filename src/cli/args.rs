@@ -100,6 +100,9 @@ pub struct DetectArgs {
     /// Flagged lines that may separate two parts of one article body.
     #[arg(long, default_value_t = DEFAULT_BODY_GAP_LINES, value_name = "N")]
     pub body_gap_lines: u32,
+    /// Do not flag paywall teasers and template placeholders seen on one page only.
+    #[arg(long)]
+    pub no_single_page_cues: bool,
     /// Count exact copies of a page on one site as often as they occur (by default once).
     #[arg(long)]
     pub count_duplicates: bool,
@@ -141,6 +144,7 @@ impl DetectArgs {
             gap_lines: self.gap_lines,
             gap_line_bytes: self.gap_line_bytes,
             count_duplicates: self.count_duplicates,
+            single_page_cues: !self.no_single_page_cues,
             body_min_site_pages: self.body_min_site_pages,
             body_gap_lines: self.body_gap_lines,
             max_line_bytes: self.max_line_bytes.max(1),

@@ -100,6 +100,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         read: args.input.read_config(),
         normalize: args.detect.normalize_config(),
         flag: args.detect.flag_config()?,
+        paywall: chaff::classify::PaywallConfig::default(),
         top: 0,
         strict: args.input.strict,
         // Scoring looks at kept text only; duplicates would cost a pass for nothing.

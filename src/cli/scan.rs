@@ -54,6 +54,7 @@ impl Args {
             read: self.input.read_config(),
             normalize: self.detect.normalize_config(),
             flag: self.detect.flag_config()?,
+            paywall: chaff::classify::PaywallConfig::default(),
             top: self.top.max(self.show),
             strict: self.input.strict,
             dedup: self.dedup.dedup_config()?,

@@ -179,7 +179,7 @@ mod tests {
             t.add_document("s", &blocks(&view.hashes, flag.shingle));
         }
         let counts = t.finish();
-        let flagger = Flagger { counts: &counts, config: &flag, normalizer: &n };
+        let flagger = Flagger { counts: &counts, config: &flag, normalizer: &n, classifiers: None };
         let config = DedupConfig { raw_text, ..DedupConfig::default() };
         let hasher = MinHasher::new(config.permutations, config.seed);
         let dn = Normalizer::new(&NormalizeConfig { digit_class: false, ..Default::default() });

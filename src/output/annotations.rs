@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::AtomicFile;
+use crate::classify::{Class, PaywallStatus};
 use crate::dedup::DupKind;
 use crate::doc::Document;
 use crate::error::Result;
@@ -27,6 +28,8 @@ struct DocLine<'a> {
     lines: u32,
     bytes: u64,
     boilerplate_bytes: u64,
+    paywall: PaywallStatus,
+    classes: &'a [Class],
     spans: &'a [Span],
     duplicate_of: Option<&'a str>,
     duplicate_kind: Option<DupKind>,
@@ -77,6 +80,8 @@ impl DocSink for AnnotationsWriter {
             lines: result.lines,
             bytes: result.bytes,
             boilerplate_bytes: result.boilerplate_bytes,
+            paywall: result.classes.paywall,
+            classes: &result.classes.classes,
             spans: &result.spans,
             duplicate_of: result.duplicate.as_ref().map(|d| d.of.as_str()),
             duplicate_kind: result.duplicate.as_ref().map(|d| d.kind),

@@ -203,6 +203,9 @@ mod tests {
             lines: 1,
             context_lines: 0,
             outside_body_lines: 0,
+            class: crate::classify::Class::Other,
+            also: Vec::new(),
+            template: crate::template::TemplateId(0),
             parts: Vec::new(),
         }
     }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
+use crate::classify::{Class, PaywallStatus};
 use crate::count::{Counts, SiteKey};
 use crate::dedup::{Cluster, DedupConfig, DuplicateTotals, Duplicates};
 use crate::doc::{DocId, Document};
@@ -19,6 +20,8 @@ use crate::hash::{BlockHash, SEED};
 use crate::input::{FieldConfig, InputProblem};
 use crate::normalize::NormalizeConfig;
 use crate::scan::{DocResult, ScanConfig};
+use crate::template::{template_of, TemplateId};
+use bstr::ByteSlice;
 
 /// The report of one scan.
 #[derive(Clone, Debug, Serialize)]
@@ -33,6 +36,13 @@ pub struct Report {
     pub top_spans: Vec<CatalogueRow>,
     /// Per site, most documents first.
     pub sites: Vec<SiteRow>,
+    /// Spans, bytes and documents per class.
+    pub classes: BTreeMap<Class, ClassTotals>,
+    /// Documents by paywall status.
+    pub paywall: PaywallTotals,
+    /// Documents with a paywall (status `teaser` or `truncated`), in input order, at most
+    /// [`PAYWALLED_LISTED`].
+    pub paywalled_documents: Vec<PaywalledDocument>,
     /// Every record or file that could not be read, in input order.
     pub problems: Vec<InputProblem>,
     /// Duplicate documents (null when duplicate detection is off).
@@ -112,8 +122,17 @@ pub struct Totals {
 pub struct CatalogueRow {
     /// 1-based rank.
     pub rank: usize,
-    /// Hex of the hash of its normalized lines (stable across runs with the same settings).
+    /// Hex of its template id: the hash of its lines with dates, numbers and slot names
+    /// masked (stable across runs with the same settings).
     pub key: String,
+    /// Its class (see `crate::classify`).
+    pub class: Class,
+    /// Its lines with the variable parts masked: `{DATE}`, `{TIME}`, `{NUM}`, `{NAME}`.
+    pub template: String,
+    /// Distinct exact texts (after normalization) that share this template.
+    pub variants: u64,
+    /// The most frequent fillers of the masked slots, joined by " | ", with their counts.
+    pub fillers: Vec<Filler>,
     /// `cross_page` (recurs on other pages), `within_page` (repeated within pages),
     /// `context` (short lines between flagged ones) or `outside_body` (unique text beyond the
     /// article body).
@@ -136,6 +155,53 @@ pub struct CatalogueRow {
     pub sample_id: String,
 }
 
+/// A masked value and how often it filled a template.
+#[derive(Clone, Debug, Serialize)]
+pub struct Filler {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Spans, bytes and documents of one class.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ClassTotals {
+    pub spans: u64,
+    pub bytes: u64,
+    /// Documents with at least one span of the class.
+    pub documents: u64,
+}
+
+/// Documents by paywall status.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PaywallTotals {
+    pub none: u64,
+    pub teaser: u64,
+    pub truncated: u64,
+}
+
+/// A document with a paywall.
+#[derive(Clone, Debug, Serialize)]
+pub struct PaywalledDocument {
+    pub id: String,
+    pub site: String,
+    pub status: PaywallStatus,
+}
+
+/// At most this many paywalled documents are listed in the report (all are counted).
+pub const PAYWALLED_LISTED: usize = 1000;
+/// Fillers tracked per template; past this, only those already seen are counted.
+const MAX_FILLERS_TRACKED: usize = 256;
+/// Fillers shown per template.
+const TOP_FILLERS: usize = 5;
+
+fn top_fillers(fillers: FxHashMap<String, u64>) -> Vec<Filler> {
+    let mut v: Vec<Filler> =
+        fillers.into_iter().map(|(value, count)| Filler { value, count }).collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    v.truncate(TOP_FILLERS);
+    v
+}
+
 /// One site.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SiteRow {
@@ -146,11 +212,21 @@ pub struct SiteRow {
     pub boilerplate_bytes: u64,
     /// `boilerplate_bytes / bytes`.
     pub boilerplate_share: f64,
+    /// Documents with a paywall teaser (status `teaser`).
+    pub paywall_teaser: u64,
+    /// Documents likely cut at a wall (status `truncated`).
+    pub paywall_truncated: u64,
+    /// Boilerplate bytes by class.
+    pub class_bytes: BTreeMap<Class, u64>,
 }
 
 #[derive(Debug)]
 struct CatalogueEntry {
     kind: PartKind,
+    class: Class,
+    template_text: String,
+    variants: FxHashSet<BlockHash>,
+    fillers: FxHashMap<String, u64>,
     docs: u64,
     sites: FxHashSet<SiteKey>,
     occurrences: u64,
@@ -170,8 +246,11 @@ pub struct ReportBuilder {
     top: usize,
     totals: Totals,
     sites: BTreeMap<String, SiteRow>,
-    catalogue: FxHashMap<BlockHash, CatalogueEntry>,
+    catalogue: FxHashMap<TemplateId, CatalogueEntry>,
     problems: Vec<InputProblem>,
+    classes: BTreeMap<Class, ClassTotals>,
+    paywall: PaywallTotals,
+    paywalled_documents: Vec<PaywalledDocument>,
 }
 
 impl ReportBuilder {
@@ -195,6 +274,9 @@ impl ReportBuilder {
             sites: BTreeMap::new(),
             catalogue: FxHashMap::default(),
             problems: Vec::new(),
+            classes: BTreeMap::new(),
+            paywall: PaywallTotals::default(),
+            paywalled_documents: Vec::new(),
         }
     }
 
@@ -219,9 +301,53 @@ impl ReportBuilder {
         site.bytes += result.bytes;
         site.boilerplate_bytes += result.boilerplate_bytes;
         let site_key = SiteKey::of(&doc.site);
+        match result.classes.paywall {
+            PaywallStatus::None => self.paywall.none += 1,
+            PaywallStatus::Teaser => {
+                self.paywall.teaser += 1;
+                site.paywall_teaser += 1;
+            }
+            PaywallStatus::Truncated => {
+                self.paywall.truncated += 1;
+                site.paywall_truncated += 1;
+            }
+        }
+        if result.classes.paywall != PaywallStatus::None
+            && self.paywalled_documents.len() < PAYWALLED_LISTED
+        {
+            self.paywalled_documents.push(PaywalledDocument {
+                id: doc.id.clone(),
+                site: doc.site.clone(),
+                status: result.classes.paywall,
+            });
+        }
+        // Spans and documents by the span's class; bytes by each part's own class, so that a
+        // span holding a header and a teaser counts the header's bytes as navigation.
+        let mut seen_classes: Vec<Class> = Vec::new();
+        for s in &result.spans {
+            let c = self.classes.entry(s.class).or_default();
+            c.spans += 1;
+            if !seen_classes.contains(&s.class) {
+                seen_classes.push(s.class);
+                c.documents += 1;
+            }
+            for p in &s.parts {
+                self.classes.entry(p.class).or_default().bytes += (p.end - p.start) as u64;
+                *site.class_bytes.entry(p.class).or_default() += (p.end - p.start) as u64;
+            }
+        }
         for span in result.spans.iter().flat_map(|s| &s.parts) {
-            let e = self.catalogue.entry(span.key).or_insert_with(|| CatalogueEntry {
+            let lines = doc.text[span.start..span.end]
+                .split_str("\n")
+                .map(|l| String::from_utf8_lossy(l).into_owned());
+            let lines: Vec<String> = lines.filter(|l| !l.trim().is_empty()).collect();
+            let template = template_of(lines.iter().map(String::as_str));
+            let e = self.catalogue.entry(span.template).or_insert_with(|| CatalogueEntry {
                 kind: span.kind,
+                class: span.class,
+                template_text: template.text.clone(),
+                variants: FxHashSet::default(),
+                fillers: FxHashMap::default(),
                 docs: 0,
                 sites: FxHashSet::default(),
                 occurrences: 0,
@@ -239,6 +365,13 @@ impl ReportBuilder {
             // Cross-page wins: the same lines may be flagged otherwise on some page.
             e.kind = e.kind.min(span.kind);
             e.sites.insert(site_key);
+            e.variants.insert(span.key);
+            if !template.fillers.is_empty()
+                && (e.fillers.len() < MAX_FILLERS_TRACKED
+                    || e.fillers.contains_key(&template.fillers.join(" | ")))
+            {
+                *e.fillers.entry(template.fillers.join(" | ")).or_default() += 1;
+            }
             e.occurrences += 1;
             e.bytes += (span.end - span.start) as u64;
         }
@@ -250,7 +383,7 @@ impl ReportBuilder {
         totals.distinct_spans = self.catalogue.len() as u64;
         totals.problems = self.problems.len() as u64;
         totals.boilerplate_share = ratio(totals.boilerplate_bytes, totals.bytes);
-        let mut rows: Vec<(BlockHash, CatalogueEntry)> = self.catalogue.into_iter().collect();
+        let mut rows: Vec<(TemplateId, CatalogueEntry)> = self.catalogue.into_iter().collect();
         // Most documents first, then most bytes; ties by first appearance, so the order is
         // the same for any thread count.
         rows.sort_by(|(_, a), (_, b)| {
@@ -262,7 +395,11 @@ impl ReportBuilder {
             .enumerate()
             .map(|(i, (key, e))| CatalogueRow {
                 rank: i + 1,
-                key: format!("{:016x}", key.0),
+                key: key.hex(),
+                class: e.class,
+                template: e.template_text,
+                variants: e.variants.len() as u64,
+                fillers: top_fillers(e.fillers),
                 kind: e.kind,
                 docs: e.docs,
                 sites: e.sites.len() as u64,
@@ -289,6 +426,9 @@ impl ReportBuilder {
             totals,
             top_spans,
             sites,
+            classes: self.classes,
+            paywall: self.paywall,
+            paywalled_documents: self.paywalled_documents,
             problems: self.problems,
             duplicates: None,
         }

@@ -39,6 +39,14 @@ fn human_bytes(n: u64) -> String {
     }
 }
 
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
 fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
@@ -97,11 +105,11 @@ impl Render for Summary {
             r.settings.seed
         );
         if !r.top_spans.is_empty() {
-            let _ = writeln!(s, "\nTop recurring spans");
+            let _ = writeln!(s, "\nTop recurring templates");
             let _ = writeln!(
                 s,
-                "{:>4} {:>6} {:>5} {:>5} {:>7}  {:<11} sample",
-                "rank", "docs", "sites", "lines", "share", "kind"
+                "{:>4} {:>6} {:>5} {:>5} {:>6}  {:<11} {:<11} template",
+                "rank", "docs", "sites", "lines", "share", "class", "kind"
             );
             for row in r.top_spans.iter().take(self.spans) {
                 let kind = match row.kind {
@@ -109,34 +117,58 @@ impl Render for Summary {
                     PartKind::WithinPage => "within-page",
                     PartKind::Context => "context",
                     PartKind::OutsideBody => "beyond-body",
+                    PartKind::SinglePage => "single-page",
                 };
+                // The masked template when it stands for several texts, else the text itself.
+                let text = if row.variants > 1 { &row.template } else { &row.sample };
                 let _ = writeln!(
                     s,
-                    "{:>4} {:>6} {:>5} {:>5} {:>7}  {:<11} {}",
+                    "{:>4} {:>6} {:>5} {:>5} {:>6}  {:<11} {:<11} {}",
                     row.rank,
                     row.docs,
                     row.sites,
                     row.lines,
                     percent(row.share_of_boilerplate),
+                    row.class.name(),
                     kind,
-                    one_line(&row.sample, self.sample_chars)
+                    one_line(text, self.sample_chars)
                 );
             }
+        }
+        if r.paywall.teaser + r.paywall.truncated > 0 || !r.classes.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nPaywall: {} documents with a teaser, {} likely cut at the wall, {} without",
+                r.paywall.teaser, r.paywall.truncated, r.paywall.none
+            );
+            let classes: Vec<String> = r
+                .classes
+                .iter()
+                .map(|(c, t)| {
+                    format!("{} {}", c.name(), percent(ratio(t.bytes, r.totals.boilerplate_bytes)))
+                })
+                .collect();
+            let _ = writeln!(s, "Boilerplate by class: {}", classes.join(", "));
         }
         if let Some(d) = &r.duplicates {
             duplicates(&mut s, d, self.clusters);
         }
         if !r.sites.is_empty() {
             let _ = writeln!(s, "\nBoilerplate share per site");
-            let _ = writeln!(s, "{:>6} {:>10} {:>11}  site", "docs", "bytes", "boilerplate");
+            let _ = writeln!(
+                s,
+                "{:>6} {:>10} {:>11} {:>8}  site",
+                "docs", "bytes", "boilerplate", "paywall"
+            );
             for site in r.sites.iter().take(self.sites) {
                 let name = if site.site.is_empty() { "(unknown)" } else { &site.site };
                 let _ = writeln!(
                     s,
-                    "{:>6} {:>10} {:>11}  {}",
+                    "{:>6} {:>10} {:>11} {:>8}  {}",
                     site.documents,
                     human_bytes(site.bytes),
                     percent(site.boilerplate_share),
+                    site.paywall_teaser + site.paywall_truncated,
                     name
                 );
             }

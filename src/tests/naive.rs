@@ -110,7 +110,8 @@ fn fast_flags(docs: &[(String, String)], k: usize, min_docs: u32) -> Vec<BTreeSe
     let [mut a, b] = tables;
     a.merge(b);
     let counts = a.finish();
-    let flagger = Flagger { counts: &counts, config: &config, normalizer: &normalizer };
+    let flagger =
+        Flagger { counts: &counts, config: &config, normalizer: &normalizer, classifiers: None };
     docs.iter()
         .map(|(site, text)| {
             let (_, spans) = flagger.flag(text.as_bytes(), site);

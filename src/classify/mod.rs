@@ -1,0 +1,389 @@
+//! What each flagged span is: paywall teaser, template placeholder, navigation, related links,
+//! footer, consent banner, newsletter pitch, share buttons, byline, or other.
+//!
+//! One classifier per file, each scoring a [`PartView`] (a run of lines that recur together,
+//! with its place on the page). A part's class is paywall when the paywall classifier scores
+//! it at 1 or more, else placeholder likewise, else the best-scoring other class at 1 or more,
+//! else [`Class::Other`]. Every other class that scored 1 or more is listed in `also`. A
+//! span's class is paywall when any of its parts is, otherwise the class of its largest part.
+
+pub mod byline;
+pub mod consent;
+pub mod cues;
+pub mod footer;
+pub mod navigation;
+pub mod newsletter;
+pub mod paywall;
+pub mod placeholder;
+pub mod related;
+pub mod share;
+
+use serde::{Deserialize, Serialize};
+
+use crate::block::LineView;
+use crate::flag::Span;
+use crate::normalize::Normalizer;
+use crate::template::template_of;
+
+/// The class of a span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    Paywall,
+    Placeholder,
+    Consent,
+    Newsletter,
+    Share,
+    Related,
+    Byline,
+    Footer,
+    Navigation,
+    Other,
+}
+
+impl Class {
+    pub const ALL: [Class; 10] = [
+        Class::Paywall,
+        Class::Placeholder,
+        Class::Consent,
+        Class::Newsletter,
+        Class::Share,
+        Class::Related,
+        Class::Byline,
+        Class::Footer,
+        Class::Navigation,
+        Class::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Paywall => "paywall",
+            Class::Placeholder => "placeholder",
+            Class::Consent => "consent",
+            Class::Newsletter => "newsletter",
+            Class::Share => "share",
+            Class::Related => "related",
+            Class::Byline => "byline",
+            Class::Footer => "footer",
+            Class::Navigation => "navigation",
+            Class::Other => "other",
+        }
+    }
+}
+
+/// A document's paywall status.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaywallStatus {
+    /// No paywall span.
+    #[default]
+    None,
+    /// A paywall teaser is on the page, and the article text around it looks whole.
+    Teaser,
+    /// The teaser closes the visible text and little unique text precedes it: the body was
+    /// likely cut at the wall.
+    Truncated,
+}
+
+/// What a classifier sees of a part.
+pub struct PartView<'a> {
+    /// The lines, normalized (case folded, white space folded, digit runs as `0`).
+    pub lines: &'a [String],
+    /// The same lines as written (trimmed, decoded lossily).
+    pub raw: &'a [String],
+    /// No kept (unflagged) line stands above the part.
+    pub at_top: bool,
+    /// No kept line stands below it.
+    pub at_bottom: bool,
+}
+
+impl PartView<'_> {
+    /// Share of lines for which `pred` holds.
+    pub fn share(&self, pred: impl Fn(&str) -> bool) -> f32 {
+        if self.lines.is_empty() {
+            return 0.0;
+        }
+        self.lines.iter().filter(|l| pred(l)).count() as f32 / self.lines.len() as f32
+    }
+
+    /// All lines joined with a space, normalized.
+    pub fn joined(&self) -> String {
+        self.lines.join(" ")
+    }
+}
+
+/// Scores how much a part looks like one class.
+pub trait Classifier: Send + Sync {
+    fn class(&self) -> Class;
+    /// 1 or more: the part is of this class. Higher: more sure.
+    fn score(&self, part: &PartView) -> f32;
+}
+
+/// Every classifier, in priority order.
+pub struct Classifiers {
+    all: Vec<Box<dyn Classifier>>,
+    /// The paywall classifier again, for single lines.
+    pub paywall: paywall::Paywall,
+    /// The related-links classifier again, for headings.
+    pub related: related::Related,
+}
+
+impl Default for Classifiers {
+    fn default() -> Self {
+        Classifiers {
+            all: vec![
+                Box::new(paywall::Paywall::default()),
+                Box::new(placeholder::Placeholder),
+                Box::new(consent::Consent::default()),
+                Box::new(newsletter::Newsletter::default()),
+                Box::new(share::Share::default()),
+                Box::new(related::Related::default()),
+                Box::new(byline::Byline),
+                Box::new(footer::Footer::default()),
+                Box::new(navigation::Navigation),
+            ],
+            paywall: paywall::Paywall::default(),
+            related: related::Related::default(),
+        }
+    }
+}
+
+impl Classifiers {
+    /// By name, for `--classifiers`-style selection and docs.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.all.iter().map(|c| c.class().name()).collect()
+    }
+
+    /// The class of a part and the other classes it also scored for.
+    pub fn classify(&self, part: &PartView) -> (Class, Vec<Class>) {
+        let scores: Vec<(Class, f32)> =
+            self.all.iter().map(|c| (c.class(), c.score(part))).collect();
+        let strong = |class: Class| scores.iter().any(|&(c, s)| c == class && s >= 1.0);
+        let primary = if strong(Class::Paywall) {
+            Class::Paywall
+        } else if strong(Class::Placeholder) {
+            Class::Placeholder
+        } else {
+            // The best score; ties go to the earlier (higher-priority) classifier.
+            let mut best = (Class::Other, 0.0f32);
+            for &(c, s) in &scores {
+                if s >= 1.0 && s > best.1 {
+                    best = (c, s);
+                }
+            }
+            best.0
+        };
+        let also =
+            scores.iter().filter(|&&(c, s)| s >= 1.0 && c != primary).map(|&(c, _)| c).collect();
+        (primary, also)
+    }
+}
+
+/// Settings of the document-level paywall judgement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaywallConfig {
+    /// Kept bytes after the last teaser up to which the teaser still "closes" the text.
+    pub tail_bytes: u64,
+    /// The share of the site's median kept bytes under which the text before the teaser
+    /// counts as cut. Sites too small for a median (under 3 pages) get `teaser`, never
+    /// `truncated`: one page cannot be compared with its site.
+    pub truncated_site_share: f64,
+}
+
+impl Default for PaywallConfig {
+    fn default() -> Self {
+        PaywallConfig { tail_bytes: 300, truncated_site_share: 0.5 }
+    }
+}
+
+/// Classes of one document.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DocClasses {
+    pub paywall: PaywallStatus,
+    /// Distinct classes of its spans.
+    pub classes: Vec<Class>,
+}
+
+/// Normalized and raw text of every non-blank line of a document.
+pub struct LineTexts {
+    pub normalized: Vec<String>,
+    pub raw: Vec<String>,
+}
+
+impl LineTexts {
+    pub fn new(text: &[u8], view: &LineView, normalizer: &Normalizer) -> LineTexts {
+        let mut buf = Vec::new();
+        let mut normalized = Vec::with_capacity(view.non_blank.len());
+        let mut raw = Vec::with_capacity(view.non_blank.len());
+        for &i in &view.non_blank {
+            let line = view.lines[i as usize];
+            let bytes = &text[line.start..line.end];
+            normalizer.normalize_into(bytes, &mut buf);
+            normalized.push(String::from_utf8_lossy(&buf).into_owned());
+            raw.push(String::from_utf8_lossy(bytes).trim().to_string());
+        }
+        LineTexts { normalized, raw }
+    }
+}
+
+/// Classifies every part of every span, sets each span's class, `also` and template, and
+/// judges the document's paywall status. `site_median_kept` is the median kept bytes of the
+/// document's site where known.
+pub fn classify_document(
+    classifiers: &Classifiers,
+    config: &PaywallConfig,
+    view: &LineView,
+    texts: &LineTexts,
+    spans: &mut [Span],
+    site_median_kept: Option<u64>,
+) -> DocClasses {
+    // Position of each non-blank line among them, to tell whether kept text lies above/below.
+    let index_of = |line: u32| view.non_blank.binary_search(&line).unwrap_or_else(|i| i);
+    let mut flagged = vec![false; view.non_blank.len()];
+    for s in spans.iter() {
+        for f in &mut flagged[index_of(s.first_line)..=index_of(s.last_line)] {
+            *f = true;
+        }
+    }
+    let first_kept = flagged.iter().position(|f| !f);
+    let last_kept = flagged.iter().rposition(|f| !f);
+    let mut doc_classes: Vec<Class> = Vec::new();
+    for span in spans.iter_mut() {
+        split_at_headings(classifiers, view, texts, span);
+        let mut best_bytes = 0;
+        let mut span_class = Class::Other;
+        let mut any_paywall = false;
+        let mut also: Vec<Class> = Vec::new();
+        for part in &mut span.parts {
+            let (a, b) = (index_of(part.first_line), index_of(part.last_line));
+            let pv = PartView {
+                lines: &texts.normalized[a..=b],
+                raw: &texts.raw[a..=b],
+                at_top: first_kept.is_none_or(|k| k > b),
+                at_bottom: last_kept.is_none_or(|k| k < a),
+            };
+            let (class, part_also) = classifiers.classify(&pv);
+            let template = template_of(pv.raw.iter().map(String::as_str));
+            part.class = class;
+            part.template = crate::template::family_id(&template, class);
+            any_paywall |= class == Class::Paywall;
+            let bytes = part.end - part.start;
+            if bytes > best_bytes {
+                best_bytes = bytes;
+                span_class = class;
+                span.template = part.template;
+            }
+            also.push(class);
+            also.extend(part_also);
+        }
+        if any_paywall {
+            span_class = Class::Paywall;
+            if let Some(p) = span.parts.iter().find(|p| p.class == Class::Paywall) {
+                span.template = p.template;
+            }
+        }
+        also.sort_unstable();
+        also.dedup();
+        also.retain(|&c| c != span_class && c != Class::Other);
+        span.class = span_class;
+        span.also = also;
+        doc_classes.push(span_class);
+    }
+    doc_classes.sort_unstable();
+    doc_classes.dedup();
+    let paywall = paywall_status(config, spans, view, &flagged, site_median_kept);
+    DocClasses { paywall, classes: doc_classes }
+}
+
+/// Splits parts where one kind of block gives way to another inside a run of lines that recur
+/// together: before a related-links heading ("MORE STORIES FROM …") and where paywall lines
+/// begin or end, so that a share bar and the list after it are two parts with two classes.
+fn split_at_headings(
+    classifiers: &Classifiers,
+    view: &LineView,
+    texts: &LineTexts,
+    span: &mut Span,
+) {
+    let index_of = |line: u32| view.non_blank.binary_search(&line).unwrap_or_else(|i| i);
+    let mut parts = Vec::with_capacity(span.parts.len());
+    for part in span.parts.drain(..) {
+        let (a, b) = (index_of(part.first_line), index_of(part.last_line));
+        // Teaser lines: a run of lines with paywall vocabulary that holds one strong cue (a
+        // menu's lone "Subscribe now" stays with the menu).
+        let scores: Vec<f32> =
+            (a..=b).map(|j| classifiers.paywall.line_score(&texts.normalized[j])).collect();
+        let mut teaser = vec![false; scores.len()];
+        let mut r = 0;
+        while r < scores.len() {
+            if scores[r] < 1.0 {
+                r += 1;
+                continue;
+            }
+            let start = r;
+            while r < scores.len() && scores[r] >= 1.0 {
+                r += 1;
+            }
+            if scores[start..r].iter().any(|&s| s >= 2.0) {
+                teaser[start..r].iter_mut().for_each(|t| *t = true);
+            }
+        }
+        let mut cuts = vec![a];
+        for j in a + 1..=b {
+            let heading = classifiers.related.is_heading(&texts.normalized[j]);
+            if heading || teaser[j - a] != teaser[j - a - 1] {
+                cuts.push(j);
+            }
+        }
+        if cuts.len() == 1 {
+            parts.push(part);
+            continue;
+        }
+        cuts.push(b + 1);
+        for w in cuts.windows(2) {
+            let (p, q) = (w[0], w[1] - 1);
+            let (first, last) = (view.non_blank[p], view.non_blank[q]);
+            parts.push(crate::flag::SpanPart {
+                first_line: first,
+                last_line: last,
+                start: view.lines[first as usize].start,
+                end: view.lines[last as usize].end_with_newline(),
+                kind: part.kind,
+                lines: (q - p + 1) as u32,
+                key: crate::hash::hash_window(&view.hashes[p..=q]),
+                class: Class::Other,
+                template: crate::template::TemplateId(0),
+            });
+        }
+    }
+    span.parts = parts;
+}
+
+/// None, teaser or truncated: truncated when the last teaser closes the kept text (at most
+/// `tail_bytes` of kept lines after it) and the kept text before it is under a share of the
+/// site's median kept bytes. Bytes are those of the normalized non-blank lines.
+fn paywall_status(
+    config: &PaywallConfig,
+    spans: &[Span],
+    view: &LineView,
+    flagged: &[bool],
+    site_median_kept: Option<u64>,
+) -> PaywallStatus {
+    let Some(last) = spans.iter().rev().find(|s| s.class == Class::Paywall) else {
+        return PaywallStatus::None;
+    };
+    let index_of = |line: u32| view.non_blank.binary_search(&line).unwrap_or_else(|i| i);
+    let (a, b) = (index_of(last.first_line), index_of(last.last_line));
+    let kept = |range: std::ops::Range<usize>| -> u64 {
+        range.filter(|&j| !flagged[j]).map(|j| u64::from(view.lengths[j])).sum()
+    };
+    let kept_before = kept(0..a);
+    let kept_after = kept(b + 1..flagged.len());
+    let closes = kept_after <= config.tail_bytes;
+    let short = site_median_kept
+        .is_some_and(|median| (kept_before as f64) < config.truncated_site_share * median as f64);
+    if closes && short {
+        PaywallStatus::Truncated
+    } else {
+        PaywallStatus::Teaser
+    }
+}
