@@ -92,6 +92,9 @@ pub const DEFAULT_BODY_GAP_LINES: u32 = 2;
 /// A block on at least this share of its site's pages is part of the site's template.
 const TEMPLATE_SITE_FRACTION: f64 = 0.5;
 
+/// The longest line, in words, that joins a teaser block as its neighbour.
+const TEASER_BLOCK_LINE_WORDS: usize = 25;
+
 /// Why a span was flagged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -302,7 +305,13 @@ impl Flagger<'_> {
             let normalized = String::from_utf8_lossy(&buf);
             f.cue = classifiers.paywall.is_teaser_line(&normalized)
                 || placeholder::is_placeholder_line(&String::from_utf8_lossy(bytes));
-            teaser_cues[j] = classifiers.paywall.line_score(&normalized);
+            // Neighbours join a teaser block only when short: prose that mentions a free trial
+            // stays content.
+            teaser_cues[j] = if normalized.split(' ').count() <= TEASER_BLOCK_LINE_WORDS {
+                classifiers.paywall.line_score(&normalized)
+            } else {
+                0.0
+            };
         }
         // A teaser is a block: unflagged neighbours of a teaser line that carry paywall
         // vocabulary themselves ("Unlimited digital access", "Already a subscriber?") join it.

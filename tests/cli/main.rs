@@ -4,6 +4,7 @@
 //! Expected values are stated in the tests, never in the fixtures, since every .txt/.jsonl file
 //! under a scanned folder is read as input.
 
+mod classify;
 mod eval;
 mod scan;
 mod scan_inputs;
