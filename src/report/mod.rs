@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::classify::{Class, PaywallStatus};
 use crate::count::{Counts, SiteKey};
+use crate::dedup::{Cluster, DedupConfig, DuplicateTotals, Duplicates};
 use crate::doc::{DocId, Document};
 use crate::flag::{FlagConfig, PartKind};
 use crate::hash::{BlockHash, SEED};
@@ -44,6 +45,23 @@ pub struct Report {
     pub paywalled_documents: Vec<PaywalledDocument>,
     /// Every record or file that could not be read, in input order.
     pub problems: Vec<InputProblem>,
+    /// Duplicate documents (null when duplicate detection is off).
+    pub duplicates: Option<DuplicateReport>,
+}
+
+/// What duplicate detection found.
+#[derive(Clone, Debug, Serialize)]
+pub struct DuplicateReport {
+    pub totals: DuplicateTotals,
+    /// Every cluster of two or more documents, largest first, then by input order of its
+    /// first member.
+    pub clusters: Vec<Cluster>,
+}
+
+impl DuplicateReport {
+    pub fn new(d: &Duplicates) -> DuplicateReport {
+        DuplicateReport { totals: d.totals.clone(), clusters: d.clusters.clone() }
+    }
 }
 
 /// The tool that wrote a report.
@@ -65,6 +83,8 @@ pub struct Settings {
     pub normalize: NormalizeConfig,
     pub flag: FlagConfig,
     pub fields: FieldConfig,
+    /// Duplicate detection (null when off), its permutation seed included.
+    pub dedup: Option<DedupConfig>,
 }
 
 /// Corpus-wide figures.
@@ -243,6 +263,7 @@ impl ReportBuilder {
                 normalize: config.normalize,
                 flag: config.flag.clone(),
                 fields: config.read.fields.clone(),
+                dedup: config.dedup.clone(),
             },
             top: config.top,
             totals: Totals {
@@ -409,6 +430,7 @@ impl ReportBuilder {
             paywall: self.paywall,
             paywalled_documents: self.paywalled_documents,
             problems: self.problems,
+            duplicates: None,
         }
     }
 }
