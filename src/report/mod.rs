@@ -3,7 +3,10 @@
 //! Every field is documented here and in docs/report.md. The report holds nothing that depends
 //! on timing or thread count, so the same inputs and settings give a byte-identical report.
 
+pub mod display;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod summary;
 
 use std::collections::BTreeMap;
@@ -44,6 +47,12 @@ pub struct Report {
     pub paywalled_documents: Vec<PaywalledDocument>,
     /// Every record or file that could not be read, in input order.
     pub problems: Vec<InputProblem>,
+    /// Some documents with their text and spans, for renderers that show pages (HTML): the
+    /// first page of each of the first [`EXAMPLE_SITES`] sites and the first
+    /// [`EXAMPLE_PAYWALLED`] paywalled pages, in input order. Not in the JSON report, which
+    /// would otherwise grow by up to [`EXAMPLE_BYTES`] per page.
+    #[serde(skip)]
+    pub examples: Vec<ExamplePage>,
 }
 
 /// The tool that wrote a report.
@@ -133,6 +142,8 @@ pub struct CatalogueRow {
     pub sample: String,
     /// The id of the document of that first occurrence.
     pub sample_id: String,
+    /// Ids of the first documents holding it (at most [`SAMPLE_IDS`]), in input order.
+    pub sample_ids: Vec<String>,
 }
 
 /// A masked value and how often it filled a template.
@@ -166,6 +177,56 @@ pub struct PaywalledDocument {
     pub site: String,
     pub status: PaywallStatus,
 }
+
+/// A document kept for renderers that show pages: its text (decoded lossily, cut near
+/// [`EXAMPLE_BYTES`] on a character boundary) and its spans' parts, with offsets into that text.
+#[derive(Clone, Debug)]
+pub struct ExamplePage {
+    pub id: String,
+    pub site: String,
+    pub url: Option<String>,
+    pub paywall: PaywallStatus,
+    /// Why it was chosen.
+    pub reason: ExampleReason,
+    /// Its text, decoded lossily, possibly cut.
+    pub text: String,
+    /// Bytes of the whole document as read.
+    pub bytes: u64,
+    /// The text was cut at [`EXAMPLE_BYTES`].
+    pub cut: bool,
+    /// Every part of every span inside `text`, in order (a part running past the cut ends
+    /// there).
+    pub spans: Vec<ExampleSpan>,
+}
+
+/// Why a document is among [`Report::examples`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExampleReason {
+    /// The first page of its site.
+    FirstOfSite,
+    /// One of the first paywalled pages (and not the first of its site).
+    Paywalled,
+}
+
+/// A span part of an [`ExamplePage`]: byte offsets into its `text`, end exclusive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExampleSpan {
+    pub start: usize,
+    pub end: usize,
+    pub class: Class,
+    pub kind: PartKind,
+    /// Its template, as in [`CatalogueRow::key`].
+    pub template: TemplateId,
+}
+
+/// Sites whose first page is kept as an example.
+pub const EXAMPLE_SITES: usize = 20;
+/// Paywalled pages kept as examples.
+pub const EXAMPLE_PAYWALLED: usize = 10;
+/// Bytes of an example page's text kept (cut on a character boundary before this).
+pub const EXAMPLE_BYTES: usize = 20_000;
+/// Sample documents listed per catalogue row.
+pub const SAMPLE_IDS: usize = 5;
 
 /// At most this many paywalled documents are listed in the report (all are counted).
 pub const PAYWALLED_LISTED: usize = 1000;
@@ -216,6 +277,7 @@ struct CatalogueEntry {
     last_doc: DocId,
     sample: String,
     sample_id: String,
+    sample_ids: Vec<String>,
 }
 
 const SAMPLE_BYTES: usize = 600;
@@ -231,6 +293,8 @@ pub struct ReportBuilder {
     classes: BTreeMap<Class, ClassTotals>,
     paywall: PaywallTotals,
     paywalled_documents: Vec<PaywalledDocument>,
+    examples: Vec<ExamplePage>,
+    paywalled_examples: usize,
 }
 
 impl ReportBuilder {
@@ -256,6 +320,8 @@ impl ReportBuilder {
             classes: BTreeMap::new(),
             paywall: PaywallTotals::default(),
             paywalled_documents: Vec::new(),
+            examples: Vec::new(),
+            paywalled_examples: 0,
         }
     }
 
@@ -272,6 +338,7 @@ impl ReportBuilder {
         t.boilerplate_bytes += result.boilerplate_bytes;
         t.boilerplate_lines += u64::from(result.boilerplate_lines);
         t.spans += result.spans.len() as u64;
+        self.add_example(doc, result);
         let site = self
             .sites
             .entry(doc.site.clone())
@@ -336,10 +403,14 @@ impl ReportBuilder {
                 last_doc: DocId(u64::MAX),
                 sample: sample(&doc.text[span.start..span.end]),
                 sample_id: doc.id.clone(),
+                sample_ids: Vec::new(),
             });
             if e.last_doc != doc.seq {
                 e.docs += 1;
                 e.last_doc = doc.seq;
+                if e.sample_ids.len() < SAMPLE_IDS {
+                    e.sample_ids.push(doc.id.clone());
+                }
             }
             // Cross-page wins: the same lines may be flagged otherwise on some page.
             e.kind = e.kind.min(span.kind);
@@ -354,6 +425,26 @@ impl ReportBuilder {
             e.occurrences += 1;
             e.bytes += (span.end - span.start) as u64;
         }
+    }
+
+    /// Keeps `doc` as an example page when it is the first of one of the first
+    /// [`EXAMPLE_SITES`] sites or one of the first [`EXAMPLE_PAYWALLED`] paywalled pages. Called
+    /// before the document's site is recorded.
+    fn add_example(&mut self, doc: &Document, result: &DocResult) {
+        let first_of_site = self.sites.len() < EXAMPLE_SITES && !self.sites.contains_key(&doc.site);
+        let paywalled = result.classes.paywall != PaywallStatus::None
+            && self.paywalled_examples < EXAMPLE_PAYWALLED;
+        if paywalled {
+            self.paywalled_examples += 1;
+        }
+        let reason = if first_of_site {
+            ExampleReason::FirstOfSite
+        } else if paywalled {
+            ExampleReason::Paywalled
+        } else {
+            return;
+        };
+        self.examples.push(example_page(doc, result, reason));
     }
 
     pub fn finish(self) -> Report {
@@ -388,6 +479,7 @@ impl ReportBuilder {
                 share_of_boilerplate: ratio(e.bytes, totals.boilerplate_bytes),
                 sample: e.sample,
                 sample_id: e.sample_id,
+                sample_ids: e.sample_ids,
             })
             .collect();
         let mut sites: Vec<SiteRow> = self
@@ -409,7 +501,63 @@ impl ReportBuilder {
             paywall: self.paywall,
             paywalled_documents: self.paywalled_documents,
             problems: self.problems,
+            examples: self.examples,
         }
+    }
+}
+
+/// The text of `doc` cut near [`EXAMPLE_BYTES`] and decoded lossily, with every span part
+/// mapped into it. The text is decoded piece by piece between part boundaries (each at a line
+/// start or end, so never inside a character) to map byte offsets through the lossy decoding,
+/// where an invalid byte becomes three.
+fn example_page(doc: &Document, result: &DocResult, reason: ExampleReason) -> ExamplePage {
+    let bytes = &doc.text[..];
+    let mut cut = bytes.len().min(EXAMPLE_BYTES);
+    // Back off to the start of a character: at most three continuation bytes (more cannot
+    // belong to one character, and invalid text is cut anywhere).
+    for _ in 0..3 {
+        if cut == 0 || cut == bytes.len() || bytes[cut] & 0xC0 != 0x80 {
+            break;
+        }
+        cut -= 1;
+    }
+    let parts: Vec<&crate::flag::SpanPart> =
+        result.spans.iter().flat_map(|s| &s.parts).filter(|p| p.start < cut).collect();
+    let mut bounds: Vec<usize> = vec![0, cut];
+    for p in &parts {
+        bounds.push(p.start);
+        bounds.push(p.end.min(cut));
+    }
+    bounds.sort_unstable();
+    bounds.dedup();
+    let mut text = String::with_capacity(cut);
+    let mut mapped = Vec::with_capacity(bounds.len());
+    mapped.push(0);
+    for w in bounds.windows(2) {
+        text.push_str(&String::from_utf8_lossy(&bytes[w[0]..w[1]]));
+        mapped.push(text.len());
+    }
+    let map = |at: usize| mapped[bounds.binary_search(&at).expect("every offset is a bound")];
+    let spans = parts
+        .iter()
+        .map(|p| ExampleSpan {
+            start: map(p.start),
+            end: map(p.end.min(cut)),
+            class: p.class,
+            kind: p.kind,
+            template: p.template,
+        })
+        .collect();
+    ExamplePage {
+        id: doc.id.clone(),
+        site: doc.site.clone(),
+        url: doc.url.clone(),
+        paywall: result.classes.paywall,
+        reason,
+        text,
+        bytes: bytes.len() as u64,
+        cut: cut < bytes.len(),
+        spans,
     }
 }
 

@@ -1,0 +1,204 @@
+//! The report as GitHub-flavoured Markdown (`--markdown FILE`), to paste into a pull request or
+//! an issue: the summary figures, boilerplate by class, the sites and the template catalogue.
+//!
+//! Corpus text never reaches Markdown as markup: it goes into code spans (no emphasis, links,
+//! HTML or @-mentions inside), one line per cell (line breaks shown as ⏎), with the table's
+//! `|` escaped (GFM splits cells before it parses code spans) and a code-span fence longer
+//! than any run of backticks in the text.
+
+use std::fmt::Write;
+
+use super::display::{human_bytes, kind_label, one_line, percent, ratio, thousands, visible};
+use super::{Render, Report};
+
+/// The Markdown report.
+pub struct Markdown {
+    /// Rows of the template table.
+    pub spans: usize,
+    /// Rows of the site table.
+    pub sites: usize,
+    /// Characters of each template shown.
+    pub sample_chars: usize,
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Markdown { spans: 50, sites: 30, sample_chars: 100 }
+    }
+}
+
+/// Text as an inline code span that is safe in a GFM table cell, on one line.
+pub fn code(text: &str) -> String {
+    let text: String = text
+        .split(['\n', '\r'])
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ⏎ ")
+        .chars()
+        .map(visible)
+        .collect();
+    if text.trim().is_empty() {
+        return String::new();
+    }
+    // GitHub's table scanner reads `\\` as an escaped pair, so a backslash before a pipe
+    // would unescape it and end the cell: a zero-width space keeps them apart.
+    let text = text.replace("\\|", "\\\u{200b}|").replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // A space on both sides is stripped by the parser; it keeps a backtick at either end
+    // from joining the fence.
+    if text.starts_with('`')
+        || text.ends_with('`')
+        || (text.starts_with(' ') && text.ends_with(' '))
+    {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
+}
+
+impl Render for Markdown {
+    fn render(&self, r: &Report) -> String {
+        let t = &r.totals;
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "## chaff report: {} documents from {} sites\n",
+            thousands(t.documents),
+            thousands(t.sites)
+        );
+        let _ = writeln!(
+            s,
+            "**{}** of the text is boilerplate ({} of {}), on {} of the non-blank lines, in {} \
+             spans of {} distinct templates. Paywall: {} documents with a teaser, {} likely cut \
+             at the wall, {} without.\n",
+            percent(t.boilerplate_share),
+            human_bytes(t.boilerplate_bytes),
+            human_bytes(t.bytes),
+            percent(ratio(t.boilerplate_lines, t.non_blank_lines)),
+            thousands(t.spans),
+            thousands(t.distinct_spans),
+            thousands(r.paywall.teaser),
+            thousands(r.paywall.truncated),
+            thousands(r.paywall.none),
+        );
+        let _ = writeln!(s, "| documents | sites | bytes | boilerplate | lines | problems |");
+        let _ = writeln!(s, "|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} ({}) | {} ({} non-blank) | {} |\n",
+            thousands(t.documents),
+            thousands(t.sites),
+            human_bytes(t.bytes),
+            percent(t.boilerplate_share),
+            human_bytes(t.boilerplate_bytes),
+            thousands(t.lines),
+            thousands(t.non_blank_lines),
+            thousands(t.problems),
+        );
+        if !r.classes.is_empty() {
+            let _ = writeln!(s, "### Boilerplate by class\n");
+            let _ = writeln!(s, "| class | share | bytes | spans | documents |");
+            let _ = writeln!(s, "|---|---:|---:|---:|---:|");
+            let mut classes: Vec<_> = r.classes.iter().collect();
+            classes.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then(a.0.cmp(b.0)));
+            for (class, c) in classes {
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} | {} |",
+                    class.name(),
+                    percent(ratio(c.bytes, t.boilerplate_bytes)),
+                    human_bytes(c.bytes),
+                    thousands(c.spans),
+                    thousands(c.documents)
+                );
+            }
+            s.push('\n');
+        }
+        if !r.top_spans.is_empty() {
+            let shown = &r.top_spans[..r.top_spans.len().min(self.spans)];
+            let bytes: u64 = shown.iter().map(|row| row.bytes).sum();
+            let _ = writeln!(s, "### Top recurring templates\n");
+            let _ = writeln!(
+                s,
+                "The {} most widespread of {} templates, {} ({} of the boilerplate bytes).\n",
+                shown.len(),
+                thousands(t.distinct_spans),
+                human_bytes(bytes),
+                percent(ratio(bytes, t.boilerplate_bytes))
+            );
+            let _ = writeln!(
+                s,
+                "| # | class | kind | docs | sites | bytes | share | variants | template | \
+                 fillers |"
+            );
+            let _ = writeln!(s, "|---:|---|---|---:|---:|---:|---:|---:|---|---|");
+            for row in shown {
+                let text = if row.variants > 1 { &row.template } else { &row.sample };
+                let fillers: Vec<String> = row
+                    .fillers
+                    .iter()
+                    .take(3)
+                    .map(|f| format!("{} ×{}", code(&one_line(&f.value, 40)), f.count))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                    row.rank,
+                    row.class.name(),
+                    kind_label(row.kind),
+                    thousands(row.docs),
+                    thousands(row.sites),
+                    human_bytes(row.bytes),
+                    percent(row.share_of_boilerplate),
+                    thousands(row.variants),
+                    code(&one_line(text, self.sample_chars)),
+                    fillers.join(", "),
+                );
+            }
+            if r.top_spans.len() > shown.len() {
+                let _ = writeln!(
+                    s,
+                    "\n… and {} more rows in the JSON report.",
+                    r.top_spans.len() - shown.len()
+                );
+            }
+            s.push('\n');
+        }
+        if !r.sites.is_empty() {
+            let _ = writeln!(s, "### Boilerplate share per site\n");
+            let _ = writeln!(s, "| site | docs | bytes | boilerplate | paywalled |");
+            let _ = writeln!(s, "|---|---:|---:|---:|---:|");
+            for site in r.sites.iter().take(self.sites) {
+                let name =
+                    if site.site.is_empty() { "(unknown)".to_string() } else { code(&site.site) };
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} | {} |",
+                    name,
+                    thousands(site.documents),
+                    human_bytes(site.bytes),
+                    percent(site.boilerplate_share),
+                    thousands(site.paywall_teaser + site.paywall_truncated)
+                );
+            }
+            if r.sites.len() > self.sites {
+                let _ = writeln!(s, "\n… and {} more sites.", r.sites.len() - self.sites);
+            }
+            s.push('\n');
+        }
+        let f = &r.settings.flag;
+        let _ = writeln!(
+            s,
+            "<sub>{} {}: shingle {} lines, min-docs {}, min-site-fraction {}, {} seed {}</sub>",
+            r.tool.name,
+            r.tool.version,
+            f.shingle,
+            f.min_docs,
+            f.min_site_fraction,
+            r.settings.hash,
+            r.settings.seed_hex
+        );
+        s
+    }
+}
