@@ -1,6 +1,6 @@
 // chaff HTML report: page view, catalogue filter and links between the two. Reads everything
-// from the DOM (no corpus text is ever placed in this script). Marks the document with
-// data-chaff-ready="1" once it has run, for the browser check in tests/browser/.
+// from the DOM (no corpus text is ever placed in this script). Once it has run, it sets the
+// data-chaff-ready attribute of <html>, for the browser check in tests/browser/.
 (function () {
   "use strict";
   var d = document;
@@ -85,9 +85,13 @@
     });
   }
 
-  // A link to #page-N opens that page; any other start shows the first.
+  // A link to #page-N opens that page, one to #t-<template> opens that catalogue row; any
+  // other start shows the first page.
   var m = /^#page-(\d+)$/.exec(location.hash);
   showPage(m ? +m[1] : 0);
+  var t = /^#t-([0-9a-f]+)$/.exec(location.hash);
+  var row = t && d.getElementById("t-" + t[1]);
+  if (row) row.open = true;
   d.documentElement.setAttribute("data-chaff-ready", "1");
   d.documentElement.setAttribute("data-chaff-pages", String(pages.length));
   d.documentElement.setAttribute("data-chaff-rows", String(rows.length));

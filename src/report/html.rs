@@ -333,13 +333,12 @@ impl Html {
                 "<div class=\"classbar\"><span class=\"chip k-{0}\" title=\"{1}\">{0}</span>\
                  <span class=\"track\"><span class=\"seg k-{0}\" style=\"width:{2}\"></span>\
                  </span><span class=\"num strong\">{3}</span><span class=\"num\">{4}</span>\
-                 <span class=\"num\">{5} docs</span></div>",
+                 </div>",
                 class.name(),
                 class_help(*class),
                 width(ratio(c.bytes, max)),
                 percent(ratio(c.bytes, r.totals.boilerplate_bytes)),
                 human_bytes(c.bytes),
-                thousands(c.documents)
             );
         }
         s.push_str("</div>\n</div>\n</section>\n");
@@ -413,27 +412,10 @@ impl Html {
             let _ = write!(
                 s,
                 "<div class=\"cols\"><div><h4>Template</h4><pre>{}</pre><h4>First \
-                 occurrence</h4><pre>{}</pre></div><div><h4>Figures</h4><dl>\
-                 <dt>occurrences</dt><dd>{}</dd><dt>lines</dt><dd>{}</dd><dt>variants</dt>\
-                 <dd>{}</dd><dt>template id</dt><dd><code>{key}</code></dd></dl>",
+                 occurrence</h4><pre>{}</pre>",
                 Esc(&row.template),
                 Esc(&row.sample),
-                thousands(row.occurrences),
-                row.lines,
-                thousands(row.variants),
             );
-            if !row.fillers.is_empty() {
-                s.push_str("<h4>Fillers</h4><ul class=\"fillers\">");
-                for f in &row.fillers {
-                    let _ = write!(
-                        s,
-                        "<li><span class=\"n\">{}×</span> {}</li>",
-                        thousands(f.count),
-                        Esc(&f.value)
-                    );
-                }
-                s.push_str("</ul>");
-            }
             s.push_str("<h4>Sample documents</h4><ul class=\"docs\">");
             let mut linked = Vec::new();
             for id in &row.sample_ids {
@@ -481,6 +463,32 @@ impl Html {
                 }
                 s.push_str("</ul>");
             }
+            let _ = write!(
+                s,
+                "</div><div><h4>Figures</h4><dl><dt>documents</dt><dd>{}</dd><dt>sites</dt>\
+                 <dd>{}</dd><dt>occurrences</dt><dd>{}</dd><dt>lines</dt><dd>{}</dd>\
+                 <dt>bytes</dt><dd>{} ({} of boilerplate)</dd><dt>variants</dt><dd>{}</dd>\
+                 <dt>template id</dt><dd><code>{key}</code></dd></dl>",
+                thousands(row.docs),
+                thousands(row.sites),
+                thousands(row.occurrences),
+                row.lines,
+                human_bytes(row.bytes),
+                percent(row.share_of_boilerplate),
+                thousands(row.variants),
+            );
+            if !row.fillers.is_empty() {
+                s.push_str("<h4>Most frequent fillers</h4><ul class=\"fillers\">");
+                for f in &row.fillers {
+                    let _ = write!(
+                        s,
+                        "<li><span class=\"n\">{}×</span> {}</li>",
+                        thousands(f.count),
+                        Esc(&f.value)
+                    );
+                }
+                s.push_str("</ul>");
+            }
             s.push_str("</div></div>\n</div>\n</details>\n");
         }
         s.push_str("</div>\n</section>\n");
@@ -504,10 +512,13 @@ fn pages(s: &mut String, r: &Report) {
     let _ = write!(
         s,
         "<section id=\"pages\">\n<h2>Pages</h2>\n<p class=\"note\">{} example pages, chosen in \
-         input order: the first page of each of the first sites and the first paywalled pages. \
+         input order: the first page of each of the first {} sites, and the first page of each \
+         site with a paywall teaser or cut at the wall (up to {}). \
          Every recurring part is highlighted in its class's colour; hover for its kind and \
          template, click to open its row in the catalogue.</p>\n",
-        r.examples.len()
+        r.examples.len(),
+        super::EXAMPLE_SITES,
+        super::EXAMPLE_PAYWALLED,
     );
     if r.examples.is_empty() {
         s.push_str("<p>No pages.</p>\n</section>\n");
@@ -565,7 +576,7 @@ fn page(s: &mut String, i: usize, e: &ExamplePage, rank_of: &BTreeMap<&str, usiz
         paywall_label(e.paywall),
         match e.reason {
             ExampleReason::FirstOfSite => "first page of its site",
-            ExampleReason::Paywalled => "a paywalled page",
+            ExampleReason::Paywalled => "first page of its site with this paywall status",
         },
     );
     s.push_str("<pre class=\"text\">");
@@ -583,8 +594,8 @@ fn page(s: &mut String, i: usize, e: &ExamplePage, rank_of: &BTreeMap<&str, usiz
         };
         let _ = write!(
             s,
-            "<mark class=\"k-{0}\" data-t=\"{1}\" title=\"{0} · {2} · template {1} · {3}\">{4}\
-             </mark>",
+            "<mark class=\"k-{0}\" data-t=\"{1}\" data-label=\"{0} · {2}\" title=\"{0} · {2} · \
+             template {1} · {3}\">{4}</mark>",
             sp.class.name(),
             template,
             kind_label(sp.kind),
@@ -667,4 +678,100 @@ fn settings(s: &mut String, r: &Report) {
         s.push_str("</ul>\n");
     }
     s.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::hostile_report;
+
+    #[test]
+    fn esc_escapes_markup_and_controls() {
+        for (raw, want) in [
+            ("plain", "plain"),
+            ("</script>", "&lt;/script&gt;"),
+            ("a & b", "a &amp; b"),
+            ("&amp;", "&amp;amp;"),
+            ("\"q\" 'q'", "&quot;q&quot; &#39;q&#39;"),
+            ("nul\0esc\x1bdel\x7f", "nul␀esc␛del␡"),
+            ("c1\u{85}", "c1\u{fffd}"),
+            ("tab\tline\ncr\r", "tab\tline\ncr\r"),
+            ("é ⏎ \u{fffd}", "é ⏎ \u{fffd}"),
+        ] {
+            assert_eq!(Esc(raw).to_string(), want, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_text_is_escaped_everywhere() {
+        let r = hostile_report();
+        assert!(!r.examples.is_empty() && !r.top_spans.is_empty());
+        let html = Html::default().render(&r);
+        // Only the report's own script and style elements.
+        assert_eq!(html.matches("<script").count(), 1);
+        assert_eq!(html.matches("</script").count(), 1);
+        assert_eq!(html.matches("<style").count(), 1);
+        assert!(!html.contains("<b>bold"));
+        assert!(!html.contains("<i>&"));
+        assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(&#39;x&#39;)"));
+        assert!(html.contains("evil&lt;i&gt;&amp;&quot;&#39;|`.example"));
+        assert!(!html.contains(['\0', '\x1b', '\x7f']));
+        assert!(html.contains("control ␀␛␡ bytes \u{fffd}\u{fffd} end"));
+        // Every span part of every example page is highlighted.
+        let parts: usize = r.examples.iter().map(|e| e.spans.len()).sum();
+        assert!(parts > 0);
+        assert_eq!(html.matches("<mark ").count(), parts);
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let a = Html::default().render(&hostile_report());
+        let b = Html::default().render(&hostile_report());
+        assert!(a == b, "two scans of the same pages render differently");
+    }
+
+    #[test]
+    fn every_class_has_its_own_colour() {
+        let mut seen = Vec::new();
+        for class in Class::ALL {
+            let c = class_colour(class);
+            assert!(
+                c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|c| c.is_ascii_hexdigit()),
+                "{class:?}: {c}"
+            );
+            assert!(!seen.contains(&c), "{class:?} shares {c}");
+            seen.push(c);
+            assert!(!class_help(class).is_empty());
+        }
+        let html = Html::default().render(&hostile_report());
+        for class in Class::ALL {
+            let name = class.name();
+            assert!(html.contains(&format!(".k-{name}{{--c:{}", class_colour(class))), "{name}");
+            assert!(html.contains(&format!("<li class=\"k-{name}\"")), "{name} not in the legend");
+        }
+    }
+
+    #[test]
+    fn inline_assets_cannot_close_their_element() {
+        // The browser ends a <script> or <style> at the first `</script` or `</style`.
+        assert!(!SCRIPT.contains("</"));
+        assert!(!STYLE.contains("</"));
+    }
+
+    #[test]
+    fn an_empty_report_renders() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = crate::scan::ScanConfig { top: 10, ..Default::default() };
+        let r = crate::scan::scan(
+            &[dir.path().to_path_buf()],
+            &config,
+            &crate::progress::NoProgress,
+            &mut [],
+        )
+        .unwrap();
+        let html = Html::default().render(&r);
+        assert!(html.contains("<h1>0 documents from 0 sites</h1>"));
+        assert!(html.contains("No pages."));
+        assert!(html.ends_with("</html>\n"));
+    }
 }

@@ -98,7 +98,10 @@ impl Render for Markdown {
         );
         if !r.classes.is_empty() {
             let _ = writeln!(s, "### Boilerplate by class\n");
-            let _ = writeln!(s, "| class | share | bytes | spans | documents |");
+            let _ = writeln!(
+                s,
+                "| class | share | bytes | spans (main class) | documents (main class) |"
+            );
             let _ = writeln!(s, "|---|---:|---:|---:|---:|");
             let mut classes: Vec<_> = r.classes.iter().collect();
             classes.sort_by(|a, b| b.1.bytes.cmp(&a.1.bytes).then(a.0.cmp(b.0)));
@@ -200,5 +203,110 @@ impl Render for Markdown {
             r.settings.seed_hex
         );
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::hostile_report;
+
+    #[test]
+    fn code_spans() {
+        for (raw, want) in [
+            ("plain", "`plain`"),
+            ("", ""),
+            ("  ", ""),
+            ("a|b", "`a\\|b`"),
+            ("a\\|b", "`a\\\u{200b}\\|b`"),
+            ("one `tick` here", "``one `tick` here``"),
+            ("one `tick`", "`` one `tick` ``"),
+            ("`edge", "`` `edge ``"),
+            ("two ``ticks``", "``` two ``ticks`` ```"),
+            ("Home\nNews\r\n", "`Home ⏎ News`"),
+            ("esc\x1b", "`esc␛`"),
+            ("@octocat <b>", "`@octocat <b>`"),
+        ] {
+            assert_eq!(code(raw), want, "{raw:?}");
+        }
+    }
+
+    /// Cells of a GFM table row as GitHub splits them: `\` escapes the next character.
+    fn cells(line: &str) -> usize {
+        let mut pipes = 0;
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => {
+                    chars.next();
+                }
+                '|' => pipes += 1,
+                _ => {}
+            }
+        }
+        pipes - 1
+    }
+
+    /// The text outside code spans.
+    fn outside_code(line: &str) -> String {
+        let mut out = String::new();
+        let mut rest = line;
+        while let Some(i) = rest.find('`') {
+            out.push_str(&rest[..i]);
+            let run = rest[i..].chars().take_while(|&c| c == '`').count();
+            let fence = "`".repeat(run);
+            let after = &rest[i + run..];
+            // The closing fence: a run of exactly `run` backticks.
+            let mut from = 0;
+            let close = loop {
+                match after[from..].find(&fence) {
+                    None => break None,
+                    Some(j) => {
+                        let at = from + j;
+                        let len = after[at..].chars().take_while(|&c| c == '`').count();
+                        if len == run {
+                            break Some(at);
+                        }
+                        from = at + len;
+                    }
+                }
+            };
+            match close {
+                Some(j) => rest = &after[j + run..],
+                None => {
+                    out.push_str(&rest[i..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn hostile_text_stays_in_its_cells_and_code_spans() {
+        let md = Markdown::default().render(&hostile_report());
+        let mut header_cells = None;
+        for line in md.lines() {
+            if !line.starts_with('|') {
+                header_cells = None;
+                continue;
+            }
+            let n = cells(line);
+            assert_eq!(n, *header_cells.get_or_insert(n), "{line}");
+            let plain = outside_code(line);
+            for bad in ["<", "@octocat", "alert", "bold", "\u{1b}", "\0"] {
+                assert!(!plain.contains(bad), "{bad:?} outside a code span: {line}");
+            }
+        }
+        assert!(md.contains("alert"), "the hostile template is in the table");
+        assert!(md.contains("evil<i>&\"'\\|`.example"), "the site name is shown as written");
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let a = Markdown::default().render(&hostile_report());
+        assert_eq!(a, Markdown::default().render(&hostile_report()));
+        assert!(a.starts_with("## chaff report: 6 documents from 2 sites\n"));
     }
 }

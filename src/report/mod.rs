@@ -48,8 +48,8 @@ pub struct Report {
     /// Every record or file that could not be read, in input order.
     pub problems: Vec<InputProblem>,
     /// Some documents with their text and spans, for renderers that show pages (HTML): the
-    /// first page of each of the first [`EXAMPLE_SITES`] sites and the first
-    /// [`EXAMPLE_PAYWALLED`] paywalled pages, in input order. Not in the JSON report, which
+    /// first page of each of the first [`EXAMPLE_SITES`] sites and the first page of each site
+    /// with each paywall status (at most [`EXAMPLE_PAYWALLED`]), in input order. Not in the JSON report, which
     /// would otherwise grow by up to [`EXAMPLE_BYTES`] per page.
     #[serde(skip)]
     pub examples: Vec<ExamplePage>,
@@ -142,7 +142,8 @@ pub struct CatalogueRow {
     pub sample: String,
     /// The id of the document of that first occurrence.
     pub sample_id: String,
-    /// Ids of the first documents holding it (at most [`SAMPLE_IDS`]), in input order.
+    /// Ids of some documents holding it (at most [`SAMPLE_IDS`]), in input order: the first
+    /// document of each of its first sites, then its next-earliest documents.
     pub sample_ids: Vec<String>,
 }
 
@@ -204,7 +205,7 @@ pub struct ExamplePage {
 pub enum ExampleReason {
     /// The first page of its site.
     FirstOfSite,
-    /// One of the first paywalled pages (and not the first of its site).
+    /// The first page of its site with its paywall status (and not the first of its site).
     Paywalled,
 }
 
@@ -221,7 +222,7 @@ pub struct ExampleSpan {
 
 /// Sites whose first page is kept as an example.
 pub const EXAMPLE_SITES: usize = 20;
-/// Paywalled pages kept as examples.
+/// Paywalled pages kept as examples, at most.
 pub const EXAMPLE_PAYWALLED: usize = 10;
 /// Bytes of an example page's text kept (cut on a character boundary before this).
 pub const EXAMPLE_BYTES: usize = 20_000;
@@ -277,7 +278,7 @@ struct CatalogueEntry {
     last_doc: DocId,
     sample: String,
     sample_id: String,
-    sample_ids: Vec<String>,
+    samples: Vec<(SiteKey, String)>,
 }
 
 const SAMPLE_BYTES: usize = 600;
@@ -294,7 +295,8 @@ pub struct ReportBuilder {
     paywall: PaywallTotals,
     paywalled_documents: Vec<PaywalledDocument>,
     examples: Vec<ExamplePage>,
-    paywalled_examples: usize,
+    /// (site, status) pairs that have a paywalled example page.
+    paywalled_examples: Vec<(String, PaywallStatus)>,
 }
 
 impl ReportBuilder {
@@ -321,7 +323,7 @@ impl ReportBuilder {
             paywall: PaywallTotals::default(),
             paywalled_documents: Vec::new(),
             examples: Vec::new(),
-            paywalled_examples: 0,
+            paywalled_examples: Vec::new(),
         }
     }
 
@@ -403,14 +405,12 @@ impl ReportBuilder {
                 last_doc: DocId(u64::MAX),
                 sample: sample(&doc.text[span.start..span.end]),
                 sample_id: doc.id.clone(),
-                sample_ids: Vec::new(),
+                samples: Vec::new(),
             });
             if e.last_doc != doc.seq {
                 e.docs += 1;
                 e.last_doc = doc.seq;
-                if e.sample_ids.len() < SAMPLE_IDS {
-                    e.sample_ids.push(doc.id.clone());
-                }
+                add_sample(&mut e.samples, site_key, &doc.id);
             }
             // Cross-page wins: the same lines may be flagged otherwise on some page.
             e.kind = e.kind.min(span.kind);
@@ -428,14 +428,17 @@ impl ReportBuilder {
     }
 
     /// Keeps `doc` as an example page when it is the first of one of the first
-    /// [`EXAMPLE_SITES`] sites or one of the first [`EXAMPLE_PAYWALLED`] paywalled pages. Called
-    /// before the document's site is recorded.
+    /// [`EXAMPLE_SITES`] sites, or the first page of its site with its paywall status
+    /// (`teaser`, `truncated`; [`EXAMPLE_PAYWALLED`] such pages at most), so that the page view
+    /// shows each site and each kind of wall. Called before the document's site is recorded.
     fn add_example(&mut self, doc: &Document, result: &DocResult) {
         let first_of_site = self.sites.len() < EXAMPLE_SITES && !self.sites.contains_key(&doc.site);
-        let paywalled = result.classes.paywall != PaywallStatus::None
-            && self.paywalled_examples < EXAMPLE_PAYWALLED;
+        let status = result.classes.paywall;
+        let paywalled = status != PaywallStatus::None
+            && self.paywalled_examples.len() < EXAMPLE_PAYWALLED
+            && !self.paywalled_examples.iter().any(|(s, st)| *s == doc.site && *st == status);
         if paywalled {
-            self.paywalled_examples += 1;
+            self.paywalled_examples.push((doc.site.clone(), status));
         }
         let reason = if first_of_site {
             ExampleReason::FirstOfSite
@@ -479,7 +482,7 @@ impl ReportBuilder {
                 share_of_boilerplate: ratio(e.bytes, totals.boilerplate_bytes),
                 sample: e.sample,
                 sample_id: e.sample_id,
-                sample_ids: e.sample_ids,
+                sample_ids: e.samples.into_iter().map(|(_, id)| id).collect(),
             })
             .collect();
         let mut sites: Vec<SiteRow> = self
@@ -570,6 +573,24 @@ fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
+/// Adds a document to a row's samples, kept in input order: while there is room, any document;
+/// then a document of a site not yet sampled replaces the latest sample of a site sampled
+/// twice or more, so that the samples show as many sites as they can.
+fn add_sample(samples: &mut Vec<(SiteKey, String)>, site: SiteKey, id: &str) {
+    if samples.len() < SAMPLE_IDS {
+        samples.push((site, id.to_string()));
+        return;
+    }
+    if samples.iter().any(|(s, _)| *s == site) {
+        return;
+    }
+    let repeated = |i: usize| samples.iter().filter(|(s, _)| *s == samples[i].0).count() > 1;
+    if let Some(i) = (0..samples.len()).rev().find(|&i| repeated(i)) {
+        samples.remove(i);
+        samples.push((site, id.to_string()));
+    }
+}
+
 /// Lossy text of a span, cut at a character boundary near [`SAMPLE_BYTES`].
 fn sample(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
@@ -590,8 +611,153 @@ pub trait Render {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::doc::SourceRef;
+    use crate::flag::{Span, SpanKind, SpanPart};
+
+    /// The report of a small hostile crawl: two sites of three pages each, whose shared header
+    /// and teaser hold markup, quotes, pipes, backticks, an @-mention, control bytes and
+    /// invalid UTF-8, one site's name included.
+    pub(crate) fn hostile_report() -> Report {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        for site in ["quay.example", "evil<i>&\"'|`.example"] {
+            let folder = dir.path().join(site);
+            std::fs::create_dir_all(&folder).expect("mkdir");
+            for i in 0..3 {
+                let mut text: Vec<u8> = Vec::new();
+                text.extend_from_slice(b"</script><script>alert('x')</script>\n");
+                text.extend_from_slice(
+                    b"<b>bold</b> & &amp; \"quoted\" 'single' | pipe \\| `tick` ``two`` @octocat\n",
+                );
+                text.extend_from_slice(b"control \x00\x1b\x7f bytes \xff\xfe end\n");
+                text.extend_from_slice(
+                    b"Subscribe to continue reading. This content is reserved for subscribers.\n",
+                );
+                text.extend_from_slice(
+                    format!("Page {i} of {site} has a body of its own, long enough to stay.\n")
+                        .as_bytes(),
+                );
+                text.extend_from_slice(b"Footer | About | Contact\n");
+                std::fs::write(folder.join(format!("{i}.txt")), text).expect("write");
+            }
+        }
+        let config = ScanConfig { top: 50, ..ScanConfig::default() };
+        crate::scan::scan(
+            &[dir.path().to_path_buf()],
+            &config,
+            &crate::progress::NoProgress,
+            &mut [],
+        )
+        .expect("scan")
+    }
+
+    fn part(start: usize, end: usize, class: Class) -> SpanPart {
+        SpanPart {
+            first_line: 0,
+            last_line: 0,
+            start,
+            end,
+            kind: PartKind::CrossPage,
+            lines: 1,
+            key: BlockHash(0),
+            class,
+            template: TemplateId(start as u64),
+        }
+    }
+
+    fn doc_with(text: &[u8], parts: Vec<SpanPart>) -> (Document, DocResult) {
+        let doc = Document {
+            seq: DocId(0),
+            id: "d".into(),
+            site: "s".into(),
+            url: None,
+            text: text.to_vec(),
+            source: SourceRef { file: "f".into(), record: 0, offset: 0 },
+            record: None,
+        };
+        let span = Span {
+            first_line: 0,
+            last_line: 0,
+            start: parts.first().map_or(0, |p| p.start),
+            end: parts.last().map_or(0, |p| p.end),
+            kind: SpanKind::CrossPage,
+            docs: 2,
+            sites: 1,
+            lines: 1,
+            context_lines: 0,
+            outside_body_lines: 0,
+            class: Class::Other,
+            also: Vec::new(),
+            template: TemplateId(0),
+            parts,
+        };
+        let result = DocResult {
+            lines: 1,
+            non_blank_lines: 1,
+            bytes: text.len() as u64,
+            boilerplate_bytes: 0,
+            boilerplate_lines: 0,
+            spans: vec![span],
+            classes: Default::default(),
+        };
+        (doc, result)
+    }
+
+    #[test]
+    fn example_spans_follow_the_lossy_text() {
+        // An invalid byte before a part grows into three bytes of U+FFFD.
+        let text = b"a\xff\nHome\nNews\nbody\n";
+        let (doc, result) =
+            doc_with(text, vec![part(3, 8, Class::Navigation), part(8, 13, Class::Other)]);
+        let e = example_page(&doc, &result, ExampleReason::FirstOfSite);
+        assert_eq!(e.text, "a\u{fffd}\nHome\nNews\nbody\n");
+        assert!(!e.cut);
+        let marked: Vec<&str> = e.spans.iter().map(|s| &e.text[s.start..s.end]).collect();
+        assert_eq!(marked, ["Home\n", "News\n"]);
+        assert_eq!(e.spans[0].class, Class::Navigation);
+    }
+
+    #[test]
+    fn example_text_is_cut_on_a_char_boundary() {
+        // 'é' is two bytes: a cut at EXAMPLE_BYTES falls inside one and backs off.
+        let mut text = b"x".to_vec();
+        text.extend("é".repeat(EXAMPLE_BYTES).as_bytes());
+        let end = text.len();
+        let (doc, result) =
+            doc_with(&text, vec![part(1, 3, Class::Other), part(5, end, Class::Footer)]);
+        let e = example_page(&doc, &result, ExampleReason::Paywalled);
+        assert!(e.cut);
+        assert_eq!(e.text.len(), EXAMPLE_BYTES - 1);
+        assert!(!e.text.contains('\u{fffd}'));
+        assert_eq!(e.bytes, end as u64);
+        // The part running past the cut ends at it.
+        assert_eq!(e.spans[1].end, e.text.len());
+        assert_eq!(&e.text[e.spans[0].start..e.spans[0].end], "é");
+    }
+
+    #[test]
+    fn samples_prefer_one_document_per_site() {
+        let mut samples = Vec::new();
+        let (a, b, c) = (SiteKey(1), SiteKey(2), SiteKey(3));
+        for (site, id) in [(a, "a1"), (a, "a2"), (a, "a3"), (a, "a4"), (a, "a5"), (a, "a6")] {
+            add_sample(&mut samples, site, id);
+        }
+        add_sample(&mut samples, b, "b1");
+        add_sample(&mut samples, b, "b2");
+        add_sample(&mut samples, c, "c1");
+        let ids: Vec<&str> = samples.iter().map(|(_, id)| id.as_str()).collect();
+        assert_eq!(ids, ["a1", "a2", "a3", "b1", "c1"]);
+    }
+
+    #[test]
+    fn examples_are_kept_out_of_the_json_report() {
+        let r = hostile_report();
+        assert!(!r.examples.is_empty());
+        let json = super::json::Json.render(&r);
+        assert!(!json.contains("examples"));
+        assert!(json.contains("\"sample_ids\""));
+    }
 
     #[test]
     fn samples_are_cut_on_char_boundaries() {

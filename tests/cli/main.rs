@@ -5,6 +5,7 @@
 //! under a scanned folder is read as input.
 
 mod eval;
+mod render;
 mod scan;
 mod scan_inputs;
 mod scan_outputs;
