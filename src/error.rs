@@ -28,6 +28,9 @@ pub enum Error {
     /// A count table would not fit in memory.
     #[error("cannot reserve memory for {entries} entries of the {table} table")]
     TableTooLarge { table: &'static str, entries: usize },
+    /// A counts file is damaged, of another version, or counted with other settings.
+    #[error("counts file {}: {message}", .path.display())]
+    CountsFile { path: PathBuf, message: String },
     /// A setting is out of its range.
     #[error("invalid setting: {0}")]
     Config(String),

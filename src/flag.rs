@@ -46,9 +46,10 @@ pub struct FlagConfig {
     /// Flag lines seen on one page only when they are paywall teasers or hold unrendered
     /// template placeholders (a teaser seen once is still a teaser).
     pub single_page_cues: bool,
-    /// Count exact copies of a page (same normalized content, same site) as often as they
-    /// occur; by default each is counted once, so that a page scraped twice does not turn into
-    /// boilerplate.
+    /// Count exact copies of a page (same normalized content, same site, same input file) as
+    /// often as they occur; by default each is counted once, so that a page scraped twice does
+    /// not turn into boilerplate. The scope is one file so that counting shards of files
+    /// separately and merging the counts gives exactly the counts of one scan.
     pub count_duplicates: bool,
     /// Only this many bytes of a line are normalized and hashed.
     pub max_line_bytes: usize,
@@ -91,6 +92,9 @@ pub const DEFAULT_BODY_GAP_LINES: u32 = 2;
 
 /// A block on at least this share of its site's pages is part of the site's template.
 const TEMPLATE_SITE_FRACTION: f64 = 0.5;
+
+/// The longest line, in words, that joins a teaser block as its neighbour.
+const TEASER_BLOCK_LINE_WORDS: usize = 25;
 
 /// Why a span was flagged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -302,7 +306,13 @@ impl Flagger<'_> {
             let normalized = String::from_utf8_lossy(&buf);
             f.cue = classifiers.paywall.is_teaser_line(&normalized)
                 || placeholder::is_placeholder_line(&String::from_utf8_lossy(bytes));
-            teaser_cues[j] = classifiers.paywall.line_score(&normalized);
+            // Neighbours join a teaser block only when short: prose that mentions a free trial
+            // stays content.
+            teaser_cues[j] = if normalized.split(' ').count() <= TEASER_BLOCK_LINE_WORDS {
+                classifiers.paywall.line_score(&normalized)
+            } else {
+                0.0
+            };
         }
         // A teaser is a block: unflagged neighbours of a teaser line that carry paywall
         // vocabulary themselves ("Unlimited digital access", "Already a subscriber?") join it.

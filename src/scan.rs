@@ -15,11 +15,12 @@ use serde::Serialize;
 
 use crate::block::LineView;
 use crate::classify::{classify_document, Classifiers, DocClasses, LineTexts, PaywallConfig};
+use crate::count::format::CountsHeader;
 use crate::count::{CountTable, Counts, Merge, SeenDocs, SiteKey};
 use crate::doc::Document;
 use crate::error::{Error, Result};
 use crate::flag::{FlagConfig, Flagger, Span};
-use crate::hash::hash_window;
+use crate::hash::{hash_site, hash_window};
 use crate::input::{self, Corpus, InputFile, InputProblem, Item, ReadConfig};
 use crate::normalize::{NormalizeConfig, Normalizer};
 use crate::progress::{Phase, Progress};
@@ -118,6 +119,15 @@ fn total_size(files: &[InputFile]) -> Option<u64> {
 
 /// Pass one: counts every block of every document.
 pub fn count(files: &[InputFile], config: &ScanConfig, progress: &dyn Progress) -> Counts {
+    count_table(files, config, progress).finish()
+}
+
+/// Pass one, before the per-block totals are derived (what a counts file holds).
+pub fn count_table(
+    files: &[InputFile],
+    config: &ScanConfig,
+    progress: &dyn Progress,
+) -> CountTable {
     let normalizer = Normalizer::new(&config.normalize);
     let flag = &config.flag;
     let docs_done = AtomicU64::new(0);
@@ -132,7 +142,10 @@ pub fn count(files: &[InputFile], config: &ScanConfig, progress: &dyn Progress) 
                 for doc in batch.iter().filter_map(|i| i.as_ref().ok()) {
                     let view = LineView::new(&doc.text, &normalizer, flag.max_line_bytes);
                     if !flag.count_duplicates
-                        && !seen.first_time(hash_window(&view.hashes).0, SiteKey::of(&doc.site))
+                        && !seen.first_time(
+                            hash_window(&view.hashes).0 ^ hash_site(&doc.source.file),
+                            SiteKey::of(&doc.site),
+                        )
                     {
                         t.duplicates += 1;
                         continue;
@@ -149,7 +162,7 @@ pub fn count(files: &[InputFile], config: &ScanConfig, progress: &dyn Progress) 
             });
     });
     progress.finish();
-    table.finish()
+    table
 }
 
 /// What the mark pass needs to know of each site beyond the counts.
@@ -303,13 +316,11 @@ pub fn mark(
     Ok(report.finish())
 }
 
-/// Both passes over `paths`: expands folders, counts, flags, reports.
-pub fn scan(
+/// Expands `paths` into files (with display names applied) and the problems found listing them.
+fn expand(
     paths: &[std::path::PathBuf],
     config: &ScanConfig,
-    progress: &dyn Progress,
-    sinks: &mut [&mut dyn DocSink],
-) -> Result<Report> {
+) -> Result<(Vec<InputFile>, Vec<InputProblem>)> {
     let (mut files, problems) = input::expand(paths);
     config.read.rename(&mut files);
     if config.strict {
@@ -317,6 +328,67 @@ pub fn scan(
             return Err(Error::Strict(p.clone()));
         }
     }
+    Ok((files, problems))
+}
+
+/// The header of a counts file made under `config`.
+pub fn counts_header(config: &ScanConfig, partition: Option<(u64, u64)>) -> CountsHeader {
+    CountsHeader {
+        seed: crate::hash::SEED,
+        normalize: config.normalize,
+        shingle: config.flag.shingle,
+        max_line_bytes: config.flag.max_line_bytes,
+        count_duplicates: config.flag.count_duplicates,
+        site_field: config.read.fields.site_field.clone(),
+        partition,
+    }
+}
+
+/// The map step of a distributed run (`chaff count`): counts `paths` and writes a counts file.
+/// Returns the problems met listing the inputs (bad records are reported by `mark`).
+pub fn count_to_file(
+    paths: &[std::path::PathBuf],
+    output: &std::path::Path,
+    config: &ScanConfig,
+    progress: &dyn Progress,
+) -> Result<Vec<InputProblem>> {
+    let (files, problems) = expand(paths, config)?;
+    let table = count_table(&files, config, progress);
+    crate::count::format::write_table(output, &counts_header(config, None), &table)?;
+    Ok(problems)
+}
+
+/// The last map step (`chaff mark`): flags `paths` against counts read from files and hands
+/// the documents to `sinks`, exactly as [`scan`] would have with the same inputs and settings.
+pub fn mark_with_counts(
+    paths: &[std::path::PathBuf],
+    counts_files: &[&std::path::Path],
+    config: &ScanConfig,
+    progress: &dyn Progress,
+    sinks: &mut [&mut dyn DocSink],
+) -> Result<Report> {
+    let (header, counts) = crate::count::format::read_counts(counts_files)?;
+    let wanted = counts_header(config, None);
+    if !header.compatible(&wanted) {
+        return Err(Error::Config(format!(
+            "the counts were made with other settings ({}) than this run ({})",
+            serde_json::to_string(&header).unwrap_or_default(),
+            serde_json::to_string(&wanted).unwrap_or_default()
+        )));
+    }
+    let (files, problems) = expand(paths, config)?;
+    let profiles = profile_sites(&files, &counts, config, progress);
+    mark(&files, problems, &counts, &profiles, config, progress, sinks)
+}
+
+/// Both passes over `paths`: expands folders, counts, flags, reports.
+pub fn scan(
+    paths: &[std::path::PathBuf],
+    config: &ScanConfig,
+    progress: &dyn Progress,
+    sinks: &mut [&mut dyn DocSink],
+) -> Result<Report> {
+    let (files, problems) = expand(paths, config)?;
     let counts = count(&files, config, progress);
     let profiles = profile_sites(&files, &counts, config, progress);
     mark(&files, problems, &counts, &profiles, config, progress, sinks)

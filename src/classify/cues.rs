@@ -38,6 +38,15 @@ impl CueSet {
         total
     }
 
+    /// The weight of the strongest cue found in `text`.
+    pub fn best(&self, text: &str) -> f32 {
+        self.matcher
+            .find_iter(text)
+            .filter(|m| !self.whole_words || at_word_bounds(text, m.start(), m.end()))
+            .map(|m| self.weights[m.pattern().as_usize()])
+            .fold(0.0, f32::max)
+    }
+
     /// True when any cue is found.
     pub fn matches(&self, text: &str) -> bool {
         self.score(text) > 0.0

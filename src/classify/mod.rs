@@ -387,3 +387,76 @@ fn paywall_status(
         PaywallStatus::Teaser
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{NormalizeConfig, Normalizer};
+
+    fn classify(lines: &[&str], at_top: bool, at_bottom: bool) -> (Class, Vec<Class>) {
+        let n = Normalizer::new(&NormalizeConfig::default());
+        let normalized: Vec<String> = lines
+            .iter()
+            .map(|l| String::from_utf8(n.apply(l.as_bytes()).into_owned()).unwrap())
+            .collect();
+        let raw: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let part = PartView { lines: &normalized, raw: &raw, at_top, at_bottom };
+        Classifiers::default().classify(&part)
+    }
+
+    #[test]
+    fn one_block_of_each_class() {
+        let cases: [(&[&str], bool, bool, Class); 11] = [
+            (
+                &["This story is from the {{IssueName}} edition of {{MagazineName}}.", "Start your 7-day Pressreel FREE trial to access thousands of magazines and newspapers.", "Already a subscriber? Sign in"],
+                false,
+                false,
+                Class::Paywall,
+            ),
+            (&["Welcome to {{ MagazineName }}"], false, false, Class::Placeholder),
+            (&["We use cookies to improve your experience. Accept cookies"], false, true, Class::Consent),
+            (&["Get the Harbour Briefing in your inbox every weekday morning. Sign up now"], false, false, Class::Newsletter),
+            (&["Share this page", "Facebook", "Twitter", "Email"], false, false, Class::Share),
+            (&["MORE STORIES FROM THE METRO LEDGER", "Tram extension contract awarded", "4 mins | July 2, 2024", "Office vacancies climb", "5 mins | June 1, 2024"], false, false, Class::Related),
+            (&["By Jane Doe | 4 mins | March 3, 2024"], false, false, Class::Byline),
+            (&["© 2024 Harbour Gazette Media Ltd. All rights reserved.", "About us", "Contact", "Privacy policy", "Terms of use"], false, true, Class::Footer),
+            (&["The Harbour Gazette", "Home", "News", "Council", "Sport"], true, false, Class::Navigation),
+            (&["Home › Harbour & Shipping › Council approves new ferry route"], false, false, Class::Navigation),
+            (&["The council voted on Tuesday to approve the new ferry route to the islands."], false, false, Class::Other),
+        ];
+        for (lines, top, bottom, want) in cases {
+            assert_eq!(classify(lines, top, bottom).0, want, "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn a_placeholder_inside_a_teaser_is_paywall_also_placeholder() {
+        let (class, also) = classify(
+            &["This story is from the {{IssueName}} edition of {{MagazineName}}."],
+            false,
+            false,
+        );
+        assert_eq!(class, Class::Paywall);
+        assert!(also.contains(&Class::Placeholder));
+    }
+
+    #[test]
+    fn a_menu_with_a_subscribe_link_is_navigation() {
+        let menu = [
+            "THE METRO LEDGER",
+            "Today's Paper",
+            "Markets",
+            "Companies",
+            "Sign in",
+            "Subscribe now",
+        ];
+        assert_eq!(classify(&menu, true, false).0, Class::Navigation);
+    }
+
+    #[test]
+    fn class_names_are_the_serialized_names() {
+        for c in Class::ALL {
+            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.name()));
+        }
+    }
+}

@@ -141,12 +141,15 @@ impl Paywall {
         self.cues.score(normalized)
     }
 
-    /// A line seen on one page only is a teaser when its cues are strong (2 or more) and it
-    /// is short and not prose: at most 40 words, or 3 cues' worth in a longer line.
+    /// A line seen on one page only is a teaser when it holds a strong cue (a teaser phrase,
+    /// not two words of paywall vocabulary) and is short, not prose: at most 30 words, or 60
+    /// with 4 cues' worth.
     pub fn is_teaser_line(&self, normalized: &str) -> bool {
-        let score = self.line_score(normalized);
+        if self.cues.best(normalized) < 2.0 {
+            return false;
+        }
         let words = normalized.split(' ').count();
-        (score >= 2.0 && words <= 40) || score >= 3.0 && words <= 80
+        words <= 30 || (words <= 60 && self.line_score(normalized) >= 4.0)
     }
 }
 

@@ -1,7 +1,10 @@
 //! Command-line layer: clap types live here and nowhere else.
 
 pub mod args;
+pub mod count;
 pub mod eval;
+pub mod mark;
+pub mod merge;
 pub mod progress;
 pub mod scan;
 
@@ -24,6 +27,12 @@ pub enum Command {
     Scan(scan::Args),
     /// Score a scan against labelled pages (a `gold_main` field).
     Eval(eval::Args),
+    /// Count blocks of some inputs into a counts file (map step of a distributed run).
+    Count(count::Args),
+    /// Sum counts files, optionally one hash partition (reduce step).
+    Merge(merge::Args),
+    /// Flag inputs against merged counts and write scan's outputs (last map step).
+    Mark(mark::Args),
 }
 
 /// How a run ended.
@@ -50,5 +59,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     pool.install(|| match &cli.command {
         Command::Scan(args) => scan::run(args, &cli.global),
         Command::Eval(args) => eval::run(args, &cli.global),
+        Command::Count(args) => count::run(args, &cli.global),
+        Command::Merge(args) => merge::run(args, &cli.global),
+        Command::Mark(args) => mark::run(args, &cli.global),
     })
 }

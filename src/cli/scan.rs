@@ -72,6 +72,15 @@ pub fn print_problems(report: &Report) {
 }
 
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    run_with(args, global, None)
+}
+
+/// Runs a scan, or with `counts_files` the mark step of a distributed run: the same outputs.
+pub fn run_with(
+    args: &Args,
+    global: &GlobalArgs,
+    counts_files: Option<&[PathBuf]>,
+) -> anyhow::Result<ExitStatus> {
     let mut config = args.scan_config()?;
     let inputs = resolve_inputs(&args.input.paths)?;
     inputs.name_stdin(&mut config.read);
@@ -98,7 +107,14 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         sinks.push(c);
     }
     let bars = Bars::new(global.quiet);
-    let report = chaff::scan(&inputs.paths, &config, &bars, &mut sinks).context("scan failed")?;
+    let report = match counts_files {
+        None => chaff::scan(&inputs.paths, &config, &bars, &mut sinks).context("scan failed")?,
+        Some(files) => {
+            let files: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+            chaff::scan::mark_with_counts(&inputs.paths, &files, &config, &bars, &mut sinks)
+                .context("mark failed")?
+        }
+    };
     drop(sinks);
     if let Some(a) = annotations {
         a.commit()?;

@@ -1,7 +1,9 @@
 //! Which (document content, site) pairs were counted already.
 //!
 //! A page scraped twice would otherwise make every one of its lines "recur": an exact copy of
-//! a document on the same site is counted once. The key includes the site, so which copy is
+//! a document on the same site (within one input file: the caller folds the file into the
+//! content key, so that shards of files counted apart merge to the same counts) is counted
+//! once. The key includes the site, so which copy is
 //! counted never changes a per-site tally, and the result is the same for any thread order.
 
 use std::sync::Mutex;

@@ -4,6 +4,8 @@
 //! Expected values are stated in the tests, never in the fixtures, since every .txt/.jsonl file
 //! under a scanned folder is read as input.
 
+mod classify;
+mod distributed;
 mod eval;
 mod render;
 mod scan;

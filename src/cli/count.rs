@@ -1,0 +1,45 @@
+//! `chaff count`: the map step of a distributed run.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use super::args::{resolve_inputs, DetectArgs, GlobalArgs, InputArgs};
+use super::progress::Bars;
+use super::ExitStatus;
+
+/// Count the blocks of some inputs into a counts file, to be merged with others (`chaff merge`)
+/// and used to flag (`chaff mark`).
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example (three shards, one machine each):\n  \
+    chaff count shard-0/ -o 0.counts   # … and 1, 2\n  \
+    chaff merge 0.counts 1.counts 2.counts -o all.counts\n  \
+    chaff mark --counts all.counts shard-0/ --annotations 0.spans.jsonl")]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub detect: DetectArgs,
+    /// The counts file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    let mut config = chaff::ScanConfig {
+        read: args.input.read_config(),
+        normalize: args.detect.normalize_config(),
+        flag: args.detect.flag_config()?,
+        strict: args.input.strict,
+        ..chaff::ScanConfig::default()
+    };
+    let inputs = resolve_inputs(&args.input.paths)?;
+    inputs.name_stdin(&mut config.read);
+    let bars = Bars::new(global.quiet);
+    let problems = chaff::scan::count_to_file(&inputs.paths, &args.output, &config, &bars)
+        .context("count failed")?;
+    for p in &problems {
+        eprintln!("chaff: {p}");
+    }
+    Ok(if problems.is_empty() { ExitStatus::Success } else { ExitStatus::Error })
+}

@@ -1,0 +1,22 @@
+//! `chaff mark`: the last map step of a distributed run.
+
+use std::path::PathBuf;
+
+use super::args::GlobalArgs;
+use super::ExitStatus;
+
+/// Flag inputs against merged counts and write the same outputs as `chaff scan` (report,
+/// annotations, clean, removed). With the same inputs and flags, the outputs are byte for byte
+/// those of one `scan` over all inputs.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Counts files (`chaff merge` output; several partitions or unmerged shards are summed).
+    #[arg(long, required = true, value_name = "COUNTS")]
+    pub counts: Vec<PathBuf>,
+    #[command(flatten)]
+    pub scan: super::scan::Args,
+}
+
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    super::scan::run_with(&args.scan, global, Some(&args.counts))
+}
