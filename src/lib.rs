@@ -11,7 +11,7 @@
 //! paths ─ input::expand ─ Corpus (txt / JSONL, gz / zstd) ─ Document
 //!   └ pass 1 (count): LineView (normalize, hash) ─ shingle::blocks ─ CountTable (per thread) ─ merge ─ Counts
 //!   └ pass 2 (mark):  LineView ─ Flagger (counts + thresholds) ─ Span ─ DocSink (annotations, clean, eval)
-//!                                                                      └ ReportBuilder ─ Report ─ Render (summary, JSON)
+//!                                                                      └ ReportBuilder ─ Report ─ Render (summary, JSON, HTML, Markdown)
 //! ```
 //!
 //! ## Example
