@@ -511,12 +511,13 @@ fn legend(s: &mut String) {
 fn pages(s: &mut String, r: &Report) {
     let _ = write!(
         s,
-        "<section id=\"pages\">\n<h2>Pages</h2>\n<p class=\"note\">{} example pages, chosen in \
+        "<section id=\"pages\">\n<h2>Pages</h2>\n<p class=\"note\">{} example page{}, chosen in \
          input order: the first page of each of the first {} sites, and the first page of each \
          site with a paywall teaser or cut at the wall (up to {}). \
          Every recurring part is highlighted in its class's colour; hover for its kind and \
          template, click to open its row in the catalogue.</p>\n",
         r.examples.len(),
+        if r.examples.len() == 1 { "" } else { "s" },
         super::EXAMPLE_SITES,
         super::EXAMPLE_PAYWALLED,
     );
