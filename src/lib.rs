@@ -10,7 +10,9 @@
 //! ```text
 //! paths ─ input::expand ─ Corpus (txt / JSONL, gz / zstd) ─ Document
 //!   └ pass 1 (count): LineView (normalize, hash) ─ shingle::blocks ─ CountTable (per thread) ─ merge ─ Counts
-//!   └ pass 2 (mark):  LineView ─ Flagger (counts + thresholds) ─ Span ─ DocSink (annotations, clean, eval)
+//!   └ pass 2 (sign):  LineView ─ Flagger ─ content ─ MinHash + content hash ─ Signatures
+//!        └ find_duplicates: exact groups + banded LSH ─ confirm ─ union-find ─ Duplicates
+//!   └ pass 3 (mark):  LineView ─ Flagger (counts + thresholds) ─ Span ─ DocSink (annotations, clean, eval)
 //!                                                                      └ ReportBuilder ─ Report ─ Render (summary, JSON, HTML, Markdown)
 //! ```
 //!
@@ -41,6 +43,7 @@
 pub mod block;
 pub mod classify;
 pub mod count;
+pub mod dedup;
 pub mod doc;
 pub mod error;
 pub mod eval;

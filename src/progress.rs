@@ -18,6 +18,8 @@ pub enum Phase {
     Count,
     /// Reading again to learn each site's usual page.
     Profile,
+    /// Reading again, signing each document's content for duplicate detection.
+    Sign,
     /// Reading again, flagging and writing outputs.
     Mark,
 }
@@ -27,6 +29,7 @@ impl Phase {
         match self {
             Phase::Count => "counting",
             Phase::Profile => "profiling",
+            Phase::Sign => "signing",
             Phase::Mark => "marking",
         }
     }

@@ -1,9 +1,13 @@
 //! The scan: count every block of the corpus, then flag each document and hand it to the
 //! outputs, in input order.
 //!
-//! Two passes over the inputs: the first counts (in parallel, per-thread tables merged once),
-//! the second re-reads, flags and reports. Nothing but the counts is held in memory between
-//! them, so the corpus itself never has to fit.
+//! Two or three passes over the inputs: the first counts (in parallel, per-thread tables
+//! merged once); with duplicate detection on, the second signs (flags each document, keeps a
+//! fixed-size signature of its content) and the signatures are clustered; the last re-reads,
+//! flags and reports, knowing each document's duplicate cluster. Nothing but the counts and the
+//! signatures is held in memory between them, so the corpus itself never has to fit. Signing
+//! is a pass of its own because `duplicate_of` must be known when each document is written,
+//! and the representative of a cluster may come after its copies.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::sync_channel;
@@ -17,6 +21,9 @@ use crate::block::LineView;
 use crate::classify::{classify_document, Classifiers, DocClasses, LineTexts, PaywallConfig};
 use crate::count::format::CountsHeader;
 use crate::count::{CountTable, Counts, Merge, SeenDocs, SiteKey};
+use crate::dedup::content::{DocSignature, Signer};
+use crate::dedup::minhash::MinHasher;
+use crate::dedup::{find_duplicates, DedupConfig, Duplicate, Duplicates, Signatures};
 use crate::doc::Document;
 use crate::error::{Error, Result};
 use crate::flag::{FlagConfig, Flagger, Span};
@@ -39,6 +46,8 @@ pub struct ScanConfig {
     pub top: usize,
     /// Stop at the first bad input instead of reporting it and going on.
     pub strict: bool,
+    /// Find duplicate documents (a pass of its own); `None` leaves it out.
+    pub dedup: Option<DedupConfig>,
 }
 
 /// What a scan found in one document.
@@ -53,6 +62,9 @@ pub struct DocResult {
     pub spans: Vec<Span>,
     /// Paywall status and the classes of the spans.
     pub classes: DocClasses,
+    /// The document's cluster, when it is a copy of another document (`None` for a
+    /// representative, a unique document, or when duplicate detection is off).
+    pub duplicate: Option<Duplicate>,
 }
 
 impl DocResult {
@@ -65,6 +77,7 @@ impl DocResult {
             boilerplate_bytes: spans.iter().map(|s| (s.end - s.start) as u64).sum(),
             boilerplate_lines: spans.iter().map(|s| s.lines).sum(),
             spans,
+            duplicate: None,
         }
     }
 }
@@ -244,17 +257,26 @@ fn kept_bytes(view: &LineView, spans: &[Span]) -> u64 {
     total
 }
 
-/// Pass two: flags every document against `counts` and hands it to `sinks` in input order.
-/// Returns the report.
+/// What the passes before mark learned about the corpus.
+#[derive(Clone, Copy)]
+pub struct Learned<'a> {
+    pub counts: &'a Counts,
+    pub profiles: &'a SiteProfiles,
+    /// `None` when duplicate detection is off.
+    pub duplicates: Option<&'a Duplicates>,
+}
+
+/// The last pass: flags every document against the counts and hands it to `sinks` in input
+/// order, with its duplicate cluster. Returns the report.
 pub fn mark(
     files: &[InputFile],
     walk_problems: Vec<InputProblem>,
-    counts: &Counts,
-    profiles: &SiteProfiles,
+    learned: Learned<'_>,
     config: &ScanConfig,
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
+    let Learned { counts, profiles, duplicates } = learned;
     let normalizer = Normalizer::new(&config.normalize);
     let classifiers = Classifiers::default();
     let flagger = Flagger {
@@ -283,7 +305,9 @@ pub fn mark(
                         &mut spans,
                         profiles.median_kept.get(&SiteKey::of(&doc.site)).copied(),
                     );
-                    Some(DocResult::new(doc, &view, spans, classes))
+                    let mut result = DocResult::new(doc, &view, spans, classes);
+                    result.duplicate = duplicates.and_then(|d| d.get(doc.seq));
+                    Some(result)
                 })
                 .collect();
             for (item, result) in batch.iter().zip(results) {
@@ -313,7 +337,58 @@ pub fn mark(
     });
     progress.finish();
     outcome?;
-    Ok(report.finish())
+    let mut report = report.finish();
+    report.duplicates = duplicates.map(crate::report::DuplicateReport::new);
+    Ok(report)
+}
+
+/// The sign pass: flags every document against `counts` and keeps the signature of its
+/// content, in input order. Unreadable records are skipped (mark reports them).
+pub fn sign(
+    files: &[InputFile],
+    counts: &Counts,
+    config: &ScanConfig,
+    dedup: &DedupConfig,
+    progress: &dyn Progress,
+) -> Signatures {
+    let normalizer = Normalizer::new(&config.normalize);
+    let content_normalizer =
+        Normalizer::new(&NormalizeConfig { digit_class: false, ..config.normalize });
+    // Flagged as mark flags, so that content is what the outputs will call content.
+    let classifiers = Classifiers::default();
+    let flagger = Flagger {
+        counts,
+        config: &config.flag,
+        normalizer: &normalizer,
+        classifiers: Some(&classifiers),
+    };
+    let hasher = MinHasher::new(dedup.permutations, dedup.seed);
+    let signer = Signer { config: dedup, hasher: &hasher, counts, normalizer: &content_normalizer };
+    let mut sigs = Signatures::new(dedup);
+    progress.start(Phase::Sign, total_size(files));
+    let mut docs_done = 0u64;
+    read_batches(files, Vec::new(), &config.read, |rx, bytes| {
+        for batch in rx {
+            let signed: Vec<Option<DocSignature>> = batch
+                .par_iter()
+                .map(|item| {
+                    let doc = item.as_ref().ok()?;
+                    let (view, spans) = flagger.flag(&doc.text, &doc.site);
+                    Some(signer.sign(&doc.text, &doc.site, &view, &spans))
+                })
+                .collect();
+            for (item, sig) in batch.iter().zip(signed) {
+                if let (Ok(doc), Some(sig)) = (item, sig) {
+                    debug_assert_eq!(doc.seq.0 as usize, sigs.len());
+                    sigs.push(&doc.id, SiteKey::of(&doc.site), &sig);
+                }
+            }
+            docs_done += batch.len() as u64;
+            progress.update(bytes.load(Ordering::Relaxed), docs_done);
+        }
+    });
+    progress.finish();
+    sigs
 }
 
 /// Expands `paths` into files (with display names applied) and the problems found listing them.
@@ -377,11 +452,33 @@ pub fn mark_with_counts(
         )));
     }
     let (files, problems) = expand(paths, config)?;
-    let profiles = profile_sites(&files, &counts, config, progress);
-    mark(&files, problems, &counts, &profiles, config, progress, sinks)
+    learn_and_mark(&files, problems, &counts, config, progress, sinks)
 }
 
-/// Both passes over `paths`: expands folders, counts, flags, reports.
+/// Every pass after counting: profile the sites, sign and cluster duplicates, mark.
+fn learn_and_mark(
+    files: &[InputFile],
+    problems: Vec<InputProblem>,
+    counts: &Counts,
+    config: &ScanConfig,
+    progress: &dyn Progress,
+    sinks: &mut [&mut dyn DocSink],
+) -> Result<Report> {
+    let profiles = profile_sites(files, counts, config, progress);
+    let duplicates = match &config.dedup {
+        Some(dedup) => {
+            dedup.validate()?;
+            let sigs = sign(files, counts, config, dedup, progress);
+            Some(find_duplicates(&sigs, dedup, counts))
+        }
+        None => None,
+    };
+    let learned = Learned { counts, profiles: &profiles, duplicates: duplicates.as_ref() };
+    mark(files, problems, learned, config, progress, sinks)
+}
+
+/// Every pass over `paths`: expands folders, counts, profiles sites, finds duplicates, flags,
+/// reports.
 pub fn scan(
     paths: &[std::path::PathBuf],
     config: &ScanConfig,
@@ -390,6 +487,5 @@ pub fn scan(
 ) -> Result<Report> {
     let (files, problems) = expand(paths, config)?;
     let counts = count(&files, config, progress);
-    let profiles = profile_sites(&files, &counts, config, progress);
-    mark(&files, problems, &counts, &profiles, config, progress, sinks)
+    learn_and_mark(&files, problems, &counts, config, progress, sinks)
 }

@@ -2,6 +2,10 @@
 
 use std::path::PathBuf;
 
+use chaff::dedup::{
+    DedupConfig, DEFAULT_BANDS, DEFAULT_MAX_COPIES, DEFAULT_NEAR_THRESHOLD, DEFAULT_PERMUTATIONS,
+    DEFAULT_SHINGLE_WORDS,
+};
 use chaff::flag::{
     FlagConfig, DEFAULT_BODY_GAP_LINES, DEFAULT_BODY_MIN_SITE_PAGES, DEFAULT_GAP_LINES,
     DEFAULT_GAP_LINE_BYTES, DEFAULT_MIN_SITE_FRACTION, DEFAULT_SHINGLE,
@@ -145,6 +149,53 @@ impl DetectArgs {
             body_gap_lines: self.body_gap_lines,
             max_line_bytes: self.max_line_bytes.max(1),
         })
+    }
+}
+
+/// Duplicate detection.
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// Do not look for duplicate documents (saves one pass over the input).
+    #[arg(long)]
+    pub no_dedup: bool,
+    /// Two documents are near duplicates when the estimated Jaccard similarity of their
+    /// content shingles is at least this (0 to 1).
+    #[arg(long, default_value_t = DEFAULT_NEAR_THRESHOLD, value_name = "J")]
+    pub near_threshold: f64,
+    /// Words per shingle.
+    #[arg(long, default_value_t = DEFAULT_SHINGLE_WORDS, value_name = "N")]
+    pub dedup_words: usize,
+    /// MinHash permutations per document (4 bytes each).
+    #[arg(long, default_value_t = DEFAULT_PERMUTATIONS, value_name = "N")]
+    pub dedup_permutations: usize,
+    /// LSH bands (must divide the permutations).
+    #[arg(long, default_value_t = DEFAULT_BANDS, value_name = "N")]
+    pub dedup_bands: usize,
+    /// A flagged line still counts as content when it stands on at most this many documents
+    /// (the copies of one article).
+    #[arg(long, default_value_t = DEFAULT_MAX_COPIES, value_name = "N")]
+    pub max_copies: u32,
+    /// Compare raw text, boilerplate included (what MinHash on raw text does; for comparison).
+    #[arg(long)]
+    pub dedup_raw_text: bool,
+}
+
+impl DedupArgs {
+    pub fn dedup_config(&self) -> anyhow::Result<Option<DedupConfig>> {
+        if self.no_dedup {
+            return Ok(None);
+        }
+        let config = DedupConfig {
+            near_threshold: self.near_threshold,
+            shingle_words: self.dedup_words.max(1),
+            permutations: self.dedup_permutations,
+            bands: self.dedup_bands,
+            max_copies: self.max_copies,
+            raw_text: self.dedup_raw_text,
+            ..DedupConfig::default()
+        };
+        config.validate()?;
+        Ok(Some(config))
     }
 }
 

@@ -103,6 +103,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         paywall: chaff::classify::PaywallConfig::default(),
         top: 0,
         strict: args.input.strict,
+        // Scoring looks at kept text only; duplicates would cost a pass for nothing.
+        dedup: None,
     };
     let inputs = resolve_inputs(&args.input.paths)?;
     inputs.name_stdin(&mut config.read);

@@ -7,7 +7,7 @@ use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
 use chaff::report::{html::Html, json::Json, markdown::Markdown, summary::Summary, Render, Report};
 use chaff::scan::{DocSink, ScanConfig};
 
-use super::args::{resolve_inputs, DetectArgs, GlobalArgs, InputArgs};
+use super::args::{resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs};
 use super::progress::Bars;
 use super::ExitStatus;
 
@@ -23,6 +23,8 @@ pub struct Args {
     pub input: InputArgs,
     #[command(flatten)]
     pub detect: DetectArgs,
+    #[command(flatten)]
+    pub dedup: DedupArgs,
     /// Write the report as JSON.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -43,6 +45,10 @@ pub struct Args {
     /// Write what --clean removed (with offsets), so that both give back the input.
     #[arg(long, value_name = "FILE")]
     pub removed: Option<PathBuf>,
+    /// Leave every duplicate but its cluster's representative out of --clean; --removed
+    /// then holds the whole record of each one dropped, with `duplicate_of`.
+    #[arg(long)]
+    pub drop_duplicates: bool,
     /// Rows of the recurring-span catalogue in the JSON report.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub top: usize,
@@ -60,6 +66,7 @@ impl Args {
             paywall: chaff::classify::PaywallConfig::default(),
             top: self.top.max(self.show),
             strict: self.input.strict,
+            dedup: self.dedup.dedup_config()?,
         })
     }
 }
@@ -82,6 +89,10 @@ pub fn run_with(
     counts_files: Option<&[PathBuf]>,
 ) -> anyhow::Result<ExitStatus> {
     let mut config = args.scan_config()?;
+    if args.drop_duplicates {
+        anyhow::ensure!(config.dedup.is_some(), "--drop-duplicates needs duplicate detection");
+        anyhow::ensure!(args.clean.is_some(), "--drop-duplicates applies to --clean");
+    }
     let inputs = resolve_inputs(&args.input.paths)?;
     inputs.name_stdin(&mut config.read);
     // Every output is opened before the scan, so a bad path fails before any work is done.
@@ -95,7 +106,10 @@ pub fn run_with(
     let mut clean = if args.clean.is_some() || args.removed.is_some() {
         let c = args.clean.as_deref().map(AtomicFile::create).transpose()?;
         let r = args.removed.as_deref().map(AtomicFile::create).transpose()?;
-        Some(CleanWriter::new(c, r, &config.read.fields.text_field))
+        Some(
+            CleanWriter::new(c, r, &config.read.fields.text_field)
+                .drop_duplicates(args.drop_duplicates),
+        )
     } else {
         None
     };

@@ -1,7 +1,9 @@
 //! `--annotations FILE`: one JSON object per document, in input order.
 //!
 //! `{"id", "site", "url", "file", "record", "lines", "bytes", "boilerplate_bytes", "spans": [
-//! {"first_line", "last_line", "start", "end", "kind", "docs", "sites"}]}`. A record that could
+//! {"first_line", "last_line", "start", "end", "kind", "docs", "sites"}], "duplicate_of",
+//! "duplicate_kind", "similarity"}`. The last three are null for a unique document and for the
+//! representative of a cluster (and when duplicate detection is off). A record that could
 //! not be read stands where it was, with `"error"` and empty `"spans"`, so that every record of
 //! the input is accounted for.
 
@@ -9,6 +11,7 @@ use serde::Serialize;
 
 use super::AtomicFile;
 use crate::classify::{Class, PaywallStatus};
+use crate::dedup::DupKind;
 use crate::doc::Document;
 use crate::error::Result;
 use crate::flag::Span;
@@ -28,6 +31,9 @@ struct DocLine<'a> {
     paywall: PaywallStatus,
     classes: &'a [Class],
     spans: &'a [Span],
+    duplicate_of: Option<&'a str>,
+    duplicate_kind: Option<DupKind>,
+    similarity: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -77,6 +83,9 @@ impl DocSink for AnnotationsWriter {
             paywall: result.classes.paywall,
             classes: &result.classes.classes,
             spans: &result.spans,
+            duplicate_of: result.duplicate.as_ref().map(|d| d.of.as_str()),
+            duplicate_kind: result.duplicate.as_ref().map(|d| d.kind),
+            similarity: result.duplicate.as_ref().map(|d| d.similarity),
         })
     }
 

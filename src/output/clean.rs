@@ -6,6 +6,12 @@
 //! other field unchanged (for text files: `id`, `site`, `text`). A removed line is `{"id",
 //! "file", "record", "spans": [{"start", "end", "first_line", "last_line", "text"}]}` with
 //! offsets into the original text. Bytes that are not UTF-8 also go into `text_base64`.
+//!
+//! With [`CleanWriter::drop_duplicates`], a document that is a copy of its cluster's
+//! representative gets no cleaned line; its removed line is `{"id", "file", "record",
+//! "dropped": "duplicate", "duplicate_of", "duplicate_kind", "similarity", "original", "spans":
+//! []}` with the whole input record (for text files: `id`, `site`, `text`) in `original`, so
+//! that nothing is lost. Lines of the two files then pair up once the dropped ones are skipped.
 
 use serde_json::{Map, Value};
 
@@ -20,12 +26,37 @@ pub struct CleanWriter {
     clean: Option<AtomicFile>,
     removed: Option<AtomicFile>,
     text_field: String,
+    drop_duplicates: bool,
     line: Vec<u8>,
 }
 
 impl CleanWriter {
     pub fn new(clean: Option<AtomicFile>, removed: Option<AtomicFile>, text_field: &str) -> Self {
-        CleanWriter { clean, removed, text_field: text_field.to_string(), line: Vec::new() }
+        CleanWriter {
+            clean,
+            removed,
+            text_field: text_field.to_string(),
+            drop_duplicates: false,
+            line: Vec::new(),
+        }
+    }
+
+    /// Leave duplicates (documents with a `duplicate_of`) out of the cleaned file and record
+    /// each whole in the removed file.
+    pub fn drop_duplicates(mut self, yes: bool) -> Self {
+        self.drop_duplicates = yes;
+        self
+    }
+
+    fn write_line(
+        out: &mut AtomicFile,
+        line: &mut Vec<u8>,
+        value: &Map<String, Value>,
+    ) -> Result<()> {
+        line.clear();
+        serde_json::to_writer(&mut *line, value).expect("records always serialize");
+        line.push(b'\n');
+        out.write_all(line)
     }
 
     pub fn commit(self) -> Result<()> {
@@ -79,19 +110,47 @@ fn set_field(record: &mut Map<String, Value>, name: &str, bytes: &[u8]) {
     }
 }
 
+/// The input record, or for a text file `{"id", "site"}`.
+fn base_record(doc: &Document) -> Map<String, Value> {
+    match &doc.record {
+        Some(r) => r.clone(),
+        None => {
+            let mut m = Map::new();
+            m.insert("id".into(), Value::String(doc.id.clone()));
+            m.insert("site".into(), Value::String(doc.site.clone()));
+            m
+        }
+    }
+}
+
 impl DocSink for CleanWriter {
     fn document(&mut self, doc: &Document, result: &DocResult) -> Result<()> {
+        if let (true, Some(dup)) = (self.drop_duplicates, &result.duplicate) {
+            if let Some(out) = self.removed.as_mut() {
+                let mut original = base_record(doc);
+                if doc.record.is_none() {
+                    put_bytes(&mut original, "text", &doc.text);
+                }
+                let mut m = Map::new();
+                m.insert("id".into(), Value::String(doc.id.clone()));
+                m.insert("file".into(), Value::String(doc.source.file.clone()));
+                m.insert("record".into(), doc.source.record.into());
+                m.insert("dropped".into(), "duplicate".into());
+                m.insert("duplicate_of".into(), Value::String(dup.of.clone()));
+                m.insert(
+                    "duplicate_kind".into(),
+                    serde_json::to_value(dup.kind).unwrap_or_default(),
+                );
+                m.insert("similarity".into(), dup.similarity.into());
+                m.insert("original".into(), Value::Object(original));
+                m.insert("spans".into(), Value::Array(Vec::new()));
+                Self::write_line(out, &mut self.line, &m)?;
+            }
+            return Ok(());
+        }
         if let Some(out) = self.clean.as_mut() {
             let kept = kept_text(&doc.text, &result.spans);
-            let mut record = match &doc.record {
-                Some(r) => r.clone(),
-                None => {
-                    let mut m = Map::new();
-                    m.insert("id".into(), Value::String(doc.id.clone()));
-                    m.insert("site".into(), Value::String(doc.site.clone()));
-                    m
-                }
-            };
+            let mut record = base_record(doc);
             set_field(&mut record, &self.text_field, &kept);
             self.line.clear();
             serde_json::to_writer(&mut self.line, &record).expect("records always serialize");

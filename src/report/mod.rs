@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::classify::{Class, PaywallStatus};
 use crate::count::{Counts, SiteKey};
+use crate::dedup::{Cluster, DedupConfig, DuplicateTotals, Duplicates};
 use crate::doc::{DocId, Document};
 use crate::flag::{FlagConfig, PartKind};
 use crate::hash::{BlockHash, SEED};
@@ -47,12 +48,29 @@ pub struct Report {
     pub paywalled_documents: Vec<PaywalledDocument>,
     /// Every record or file that could not be read, in input order.
     pub problems: Vec<InputProblem>,
+    /// Duplicate documents (null when duplicate detection is off).
+    pub duplicates: Option<DuplicateReport>,
     /// Some documents with their text and spans, for renderers that show pages (HTML): the
     /// first page of each of the first [`EXAMPLE_SITES`] sites and the first page of each site
-    /// with each paywall status (at most [`EXAMPLE_PAYWALLED`]), in input order. Not in the JSON report, which
-    /// would otherwise grow by up to [`EXAMPLE_BYTES`] per page.
+    /// with each paywall status (at most [`EXAMPLE_PAYWALLED`]), in input order. Not in the
+    /// JSON report, which would otherwise grow by up to [`EXAMPLE_BYTES`] per page.
     #[serde(skip)]
     pub examples: Vec<ExamplePage>,
+}
+
+/// What duplicate detection found.
+#[derive(Clone, Debug, Serialize)]
+pub struct DuplicateReport {
+    pub totals: DuplicateTotals,
+    /// Every cluster of two or more documents, largest first, then by input order of its
+    /// first member.
+    pub clusters: Vec<Cluster>,
+}
+
+impl DuplicateReport {
+    pub fn new(d: &Duplicates) -> DuplicateReport {
+        DuplicateReport { totals: d.totals.clone(), clusters: d.clusters.clone() }
+    }
 }
 
 /// The tool that wrote a report.
@@ -74,6 +92,8 @@ pub struct Settings {
     pub normalize: NormalizeConfig,
     pub flag: FlagConfig,
     pub fields: FieldConfig,
+    /// Duplicate detection (null when off), its permutation seed included.
+    pub dedup: Option<DedupConfig>,
 }
 
 /// Corpus-wide figures.
@@ -309,6 +329,7 @@ impl ReportBuilder {
                 normalize: config.normalize,
                 flag: config.flag.clone(),
                 fields: config.read.fields.clone(),
+                dedup: config.dedup.clone(),
             },
             top: config.top,
             totals: Totals {
@@ -504,6 +525,7 @@ impl ReportBuilder {
             paywall: self.paywall,
             paywalled_documents: self.paywalled_documents,
             problems: self.problems,
+            duplicates: None,
             examples: self.examples,
         }
     }
@@ -700,6 +722,7 @@ pub(crate) mod tests {
             boilerplate_lines: 0,
             spans: vec![span],
             classes: Default::default(),
+            duplicate: None,
         };
         (doc, result)
     }

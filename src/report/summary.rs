@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{Render, Report};
+use super::{DuplicateReport, Render, Report};
+use crate::dedup::DupKind;
 use crate::flag::PartKind;
 
 /// A plain-text summary: totals, the top recurring spans with a sample, and per-site shares.
@@ -13,11 +14,13 @@ pub struct Summary {
     pub sites: usize,
     /// Characters of each sample shown.
     pub sample_chars: usize,
+    /// Rows of the duplicate cluster table.
+    pub clusters: usize,
 }
 
 impl Default for Summary {
     fn default() -> Self {
-        Summary { spans: 15, sites: 20, sample_chars: 72 }
+        Summary { spans: 15, sites: 20, sample_chars: 72, clusters: 10 }
     }
 }
 
@@ -147,6 +150,9 @@ impl Render for Summary {
                 .collect();
             let _ = writeln!(s, "Boilerplate by class: {}", classes.join(", "));
         }
+        if let Some(d) = &r.duplicates {
+            duplicates(&mut s, d, self.clusters);
+        }
         if !r.sites.is_empty() {
             let _ = writeln!(s, "\nBoilerplate share per site");
             let _ = writeln!(
@@ -172,6 +178,47 @@ impl Render for Summary {
             }
         }
         s
+    }
+}
+
+/// The duplicates section: totals, then the largest clusters.
+fn duplicates(s: &mut String, d: &DuplicateReport, rows: usize) {
+    let t = &d.totals;
+    let _ = writeln!(
+        s,
+        "duplicates: {} exact clusters, {} near clusters; {} documents are copies \
+         ({} exact, {} near, {} truncated); {} too short to judge",
+        t.exact_clusters,
+        t.near_clusters,
+        t.duplicates,
+        t.exact_duplicates,
+        t.near_duplicates,
+        t.truncated_duplicates,
+        t.documents_without_content
+    );
+    if d.clusters.is_empty() || rows == 0 {
+        return;
+    }
+    let _ = writeln!(s, "\nLargest duplicate clusters");
+    let _ = writeln!(s, "{:>5} {:>5}  {:<5} {:>6}  representative", "size", "sites", "kind", "sim");
+    for c in d.clusters.iter().take(rows) {
+        let kind = match c.kind {
+            DupKind::Exact => "exact",
+            DupKind::Near => "near",
+            DupKind::Truncated => "trunc",
+        };
+        let _ = writeln!(
+            s,
+            "{:>5} {:>5}  {:<5} {:>6.3}  {}",
+            c.size,
+            c.sites.len(),
+            kind,
+            c.similarity,
+            c.representative
+        );
+    }
+    if d.clusters.len() > rows {
+        let _ = writeln!(s, "… and {} more clusters (see --report)", d.clusters.len() - rows);
     }
 }
 

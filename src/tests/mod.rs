@@ -1,3 +1,4 @@
 //! Cross-module tests: the fast path against obvious slow twins.
 
 mod naive;
+mod naive_dedup;
