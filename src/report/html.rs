@@ -17,8 +17,9 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
 use super::display::{human_bytes, kind_label, one_line, percent, ratio, thousands, visible};
-use super::{ExamplePage, ExampleReason, Render, Report};
+use super::{DuplicateReport, ExamplePage, ExampleReason, Render, Report};
 use crate::classify::{Class, PaywallStatus};
+use crate::dedup::DupKind;
 
 /// The HTML report.
 pub struct Html {
@@ -26,11 +27,13 @@ pub struct Html {
     pub sites: usize,
     /// Characters of a template shown on its catalogue row (all of it when the row is open).
     pub row_chars: usize,
+    /// Duplicate clusters listed, largest first.
+    pub clusters: usize,
 }
 
 impl Default for Html {
     fn default() -> Self {
-        Html { sites: 40, row_chars: 160 }
+        Html { sites: 40, row_chars: 160, clusters: 50 }
     }
 }
 
@@ -125,6 +128,9 @@ impl Render for Html {
         self.summary(&mut s, r);
         self.charts(&mut s, r);
         self.catalogue(&mut s, r);
+        if let Some(d) = &r.duplicates {
+            self.duplicates(&mut s, d);
+        }
         pages(&mut s, r);
         settings(&mut s, r);
         let _ = write!(
@@ -163,8 +169,9 @@ impl Html {
             s,
             "</style>\n</head>\n<body>\n<header class=\"top\"><div class=\"brand\">chaff \
              <span>crawl audit</span></div><nav><a href=\"#summary\">Summary</a><a \
-             href=\"#sites\">Sites</a><a href=\"#catalogue\">Templates</a><a \
-             href=\"#pages\">Pages</a><a href=\"#settings\">Settings</a></nav></header>\n<main>\n"
+             href=\"#sites\">Sites</a><a href=\"#catalogue\">Templates</a>{}<a \
+             href=\"#pages\">Pages</a><a href=\"#settings\">Settings</a></nav></header>\n<main>\n",
+            if r.duplicates.is_some() { "<a href=\"#duplicates\">Duplicates</a>" } else { "" }
         );
     }
 
@@ -229,6 +236,21 @@ impl Html {
             format!("{} distinct blocks counted", thousands(t.distinct_blocks)),
             "",
         );
+        if let Some(d) = &r.duplicates {
+            let dt = &d.totals;
+            card(
+                "Duplicates",
+                thousands(dt.duplicates),
+                format!(
+                    "copies in {} clusters: {} exact, {} near, {} truncated",
+                    thousands(dt.exact_clusters + dt.near_clusters),
+                    thousands(dt.exact_duplicates),
+                    thousands(dt.near_duplicates),
+                    thousands(dt.truncated_duplicates)
+                ),
+                "",
+            );
+        }
         if t.problems > 0 {
             card(
                 "Problems",
@@ -492,6 +514,79 @@ impl Html {
             s.push_str("</div></div>\n</div>\n</details>\n");
         }
         s.push_str("</div>\n</section>\n");
+    }
+}
+
+fn dup_kind(kind: DupKind) -> &'static str {
+    match kind {
+        DupKind::Exact => "exact",
+        DupKind::Near => "near",
+        DupKind::Truncated => "truncated",
+    }
+}
+
+impl Html {
+    fn duplicates(&self, s: &mut String, d: &DuplicateReport) {
+        let t = &d.totals;
+        let _ = write!(
+            s,
+            "<section id=\"duplicates\">\n<h2>Duplicate documents</h2>\n<p class=\"note\">{} \
+             documents are copies of another ({} exact, {} near, {} truncated teasers of a \
+             longer page), in {} exact and {} near clusters holding {} documents; {} documents \
+             were too short to judge. The representative of a cluster is its longest page; open \
+             a cluster for its members.</p>\n",
+            thousands(t.duplicates),
+            thousands(t.exact_duplicates),
+            thousands(t.near_duplicates),
+            thousands(t.truncated_duplicates),
+            thousands(t.exact_clusters),
+            thousands(t.near_clusters),
+            thousands(t.documents_in_clusters),
+            thousands(t.documents_without_content),
+        );
+        if d.clusters.is_empty() {
+            s.push_str("</section>\n");
+            return;
+        }
+        s.push_str(
+            "<div class=\"cat dups\">\n<div class=\"cat-head\"><span>size</span><span>kind\
+             </span><span>similarity</span><span>sites</span><span>representative</span></div>\n",
+        );
+        for c in d.clusters.iter().take(self.clusters) {
+            let _ = write!(
+                s,
+                "<details class=\"dup\"><summary><span class=\"num\">{}</span><span \
+                 class=\"kind\">{}</span><span class=\"num\">{:.3}</span><span \
+                 class=\"num\">{}</span><span class=\"tpl\">{}</span></summary>\n<div \
+                 class=\"more\"><h4>Sites</h4><p>{}</p><h4>Members, in input order</h4><ul \
+                 class=\"docs\">",
+                thousands(c.size as u64),
+                dup_kind(c.kind),
+                c.similarity,
+                thousands(c.sites.len() as u64),
+                Esc(&c.representative),
+                Esc(&c.sites.join(", ")),
+            );
+            for m in &c.members {
+                let how = match (m.kind, m.similarity) {
+                    (None, _) => "representative".to_string(),
+                    (Some(k), Some(sim)) => format!("{}, similarity {sim:.3}", dup_kind(k)),
+                    (Some(k), None) => dup_kind(k).to_string(),
+                };
+                let _ = write!(s, "<li>{} <span class=\"kind\">({how})</span></li>", Esc(&m.id));
+            }
+            s.push_str("</ul></div>\n</details>\n");
+        }
+        s.push_str("</div>\n");
+        if d.clusters.len() > self.clusters {
+            let _ = writeln!(
+                s,
+                "<p class=\"note\">… and {} more clusters (all of them are in the JSON \
+                 report).</p>",
+                thousands((d.clusters.len() - self.clusters) as u64)
+            );
+        }
+        s.push_str("</section>\n");
     }
 }
 

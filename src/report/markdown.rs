@@ -10,6 +10,7 @@ use std::fmt::Write;
 
 use super::display::{human_bytes, kind_label, one_line, percent, ratio, thousands, visible};
 use super::{Render, Report};
+use crate::dedup::DupKind;
 
 /// The Markdown report.
 pub struct Markdown {
@@ -19,11 +20,13 @@ pub struct Markdown {
     pub sites: usize,
     /// Characters of each template shown.
     pub sample_chars: usize,
+    /// Rows of the duplicate-cluster table.
+    pub clusters: usize,
 }
 
 impl Default for Markdown {
     fn default() -> Self {
-        Markdown { spans: 50, sites: 30, sample_chars: 100 }
+        Markdown { spans: 50, sites: 30, sample_chars: 100, clusters: 10 }
     }
 }
 
@@ -189,6 +192,50 @@ impl Render for Markdown {
                 let _ = writeln!(s, "\n… and {} more sites.", r.sites.len() - self.sites);
             }
             s.push('\n');
+        }
+        if let Some(d) = &r.duplicates {
+            let dt = &d.totals;
+            let _ = writeln!(s, "### Duplicate documents\n");
+            let _ = writeln!(
+                s,
+                "{} documents are copies of another ({} exact, {} near, {} truncated), in {} \
+                 exact and {} near clusters; {} were too short to judge.\n",
+                thousands(dt.duplicates),
+                thousands(dt.exact_duplicates),
+                thousands(dt.near_duplicates),
+                thousands(dt.truncated_duplicates),
+                thousands(dt.exact_clusters),
+                thousands(dt.near_clusters),
+                thousands(dt.documents_without_content),
+            );
+            if !d.clusters.is_empty() && self.clusters > 0 {
+                let _ = writeln!(s, "| size | kind | similarity | sites | representative |");
+                let _ = writeln!(s, "|---:|---|---:|---:|---|");
+                for c in d.clusters.iter().take(self.clusters) {
+                    let kind = match c.kind {
+                        DupKind::Exact => "exact",
+                        DupKind::Near => "near",
+                        DupKind::Truncated => "truncated",
+                    };
+                    let _ = writeln!(
+                        s,
+                        "| {} | {} | {:.3} | {} | {} |",
+                        c.size,
+                        kind,
+                        c.similarity,
+                        c.sites.len(),
+                        code(&c.representative)
+                    );
+                }
+                if d.clusters.len() > self.clusters {
+                    let _ = writeln!(
+                        s,
+                        "\n… and {} more clusters in the JSON report.",
+                        d.clusters.len() - self.clusters
+                    );
+                }
+                s.push('\n');
+            }
         }
         let f = &r.settings.flag;
         let _ = writeln!(

@@ -29,6 +29,9 @@ fn html_report_of_the_sample_crawl() {
         assert!(page.contains("MORE STORIES FROM {NAME}"));
         assert!(page.contains("<mark class=\"k-paywall\""));
         assert!(page.contains("<article class=\"page\" id=\"page-0\">"));
+        // The corpus holds one exact copy and one near copy of a page.
+        assert!(page.contains("<section id=\"duplicates\">"));
+        assert_eq!(page.matches("<details class=\"dup\">").count(), 2);
         // Self-contained: no external resource, no link out of the file.
         for remote in ["src=", "href=\"http", "url(", "@import"] {
             assert!(!page.contains(remote), "{remote} in the HTML report");
@@ -65,6 +68,7 @@ fn markdown_report_of_the_sample_crawl() {
             "### Boilerplate by class",
             "### Top recurring templates",
             "### Boilerplate share per site",
+            "### Duplicate documents",
         ] {
             assert!(text.contains(heading), "{heading} missing:\n{text}");
         }
