@@ -46,6 +46,13 @@ pub struct FlagConfig {
     /// Flag lines seen on one page only when they are paywall teasers or hold unrendered
     /// template placeholders (a teaser seen once is still a teaser).
     pub single_page_cues: bool,
+    /// Protection rule: a line of prose (at least `protect_min_bytes` long) that recurs on at
+    /// most this many documents and is not part of its site's template (on under half of the
+    /// site's pages) is content copied between pages (a syndicated or re-posted article, a
+    /// quote), not boilerplate (0 turns the rule off).
+    pub protect_max_docs: u32,
+    /// The shortest line, in normalized bytes, that the protection rule treats as prose.
+    pub protect_min_bytes: u32,
     /// Count exact copies of a page (same normalized content, same site, same input file) as
     /// often as they occur; by default each is counted once, so that a page scraped twice does
     /// not turn into boilerplate. The scope is one file so that counting shards of files
@@ -69,6 +76,8 @@ impl Default for FlagConfig {
             body_gap_lines: DEFAULT_BODY_GAP_LINES,
             single_page_cues: true,
             count_duplicates: false,
+            protect_max_docs: DEFAULT_PROTECT_MAX_DOCS,
+            protect_min_bytes: DEFAULT_PROTECT_MIN_BYTES,
             max_line_bytes: 1 << 20,
         }
     }
@@ -92,6 +101,11 @@ pub const DEFAULT_BODY_GAP_LINES: u32 = 2;
 
 /// A block on at least this share of its site's pages is part of the site's template.
 const TEMPLATE_SITE_FRACTION: f64 = 0.5;
+
+/// Default of [`FlagConfig::protect_max_docs`].
+pub const DEFAULT_PROTECT_MAX_DOCS: u32 = 5;
+/// Default of [`FlagConfig::protect_min_bytes`].
+pub const DEFAULT_PROTECT_MIN_BYTES: u32 = 100;
 
 /// The longest line, in words, that joins a teaser block as its neighbour.
 const TEASER_BLOCK_LINE_WORDS: usize = 25;
@@ -276,6 +290,9 @@ impl Flagger<'_> {
                 }
             }
         }
+        if cfg.protect_max_docs > 0 {
+            protect_prose(view, &mut flags, cfg);
+        }
         if cfg.gap_lines > 0 {
             fill_gaps(view, &mut flags, cfg.gap_lines as usize, cfg.gap_line_bytes);
         }
@@ -413,6 +430,23 @@ fn keep_body_only(view: &LineView, flags: &mut [LineFlag], max_gap: usize) {
             for f in &mut flags[run.0..run.1] {
                 f.outside_body = true;
             }
+        }
+    }
+}
+
+/// The protection rule: long lines flagged only for recurring on a few pages, outside the
+/// site's template, go back to content.
+fn protect_prose(view: &LineView, flags: &mut [LineFlag], cfg: &FlagConfig) {
+    for (j, f) in flags.iter_mut().enumerate() {
+        if f.cross
+            && !f.within
+            && !f.template
+            && f.docs <= cfg.protect_max_docs
+            && view.lengths[j] >= cfg.protect_min_bytes
+        {
+            f.cross = false;
+            f.cross_window = false;
+            f.window_to_next = false;
         }
     }
 }
@@ -671,5 +705,25 @@ mod tests {
         assert_eq!(parts, [(0, 3), (4, 4)]);
         let header = spans(&docs, &recurrence_only(), 2);
         assert_eq!(header[0].parts[0].key, s[0].parts[0].key);
+    }
+
+    #[test]
+    fn protection_keeps_an_article_copied_to_a_second_page() {
+        let article = "The council voted on Tuesday night to approve the new ferry route to the \
+            islands, after a long debate about the cost of the harbour works.";
+        let pages: Vec<String> = (0..6)
+            .map(|i| {
+                let body = if i < 2 { article.to_string() } else { format!("Page {i} has its own story of ferries and gulls and tides, told at length here.") };
+                format!("Gazette\nHome\nNews\nSport\n{body}\nAbout us\nContact\n")
+            })
+            .collect();
+        let docs: Vec<(&str, &str)> = pages.iter().map(|p| ("s", p.as_str())).collect();
+        let off = FlagConfig { protect_max_docs: 0, ..recurrence_only() };
+        let flagged: u32 = spans(&docs, &off, 0).iter().map(|s| s.lines).sum();
+        assert_eq!(flagged, 7, "without protection the copied article is boilerplate");
+        let on = FlagConfig { protect_max_docs: 5, protect_min_bytes: 100, ..recurrence_only() };
+        let s = spans(&docs, &on, 0);
+        assert_eq!(s.iter().map(|s| s.lines).sum::<u32>(), 6);
+        assert_eq!((s[0].last_line, s[1].first_line), (3, 5));
     }
 }
