@@ -10,6 +10,7 @@ mod eval;
 mod scan;
 mod scan_inputs;
 mod scan_outputs;
+mod scan_warc;
 
 use std::path::{Path, PathBuf};
 
