@@ -36,7 +36,9 @@ use words::{Rng, WordModel};
 /// Which files to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum GenFormat {
-    /// `shard-00000.jsonl`…: one object per page with `id`, `url`, `site`, `text`.
+    /// `shard-00000.jsonl`…: one object per page with `id`, `url`, `site`, `text`, and the
+    /// truth for evaluation: `paywall` (a teaser stands on the page) and `copy` (`exact`,
+    /// `near`, `syndicated`, or null for an original).
     #[default]
     Jsonl,
     /// One folder per site, one `.txt` per page.
@@ -201,23 +203,26 @@ impl<'a> Shard<'a> {
     }
 
     /// The next page and what it is.
-    fn page(&mut self, n: u64, summary: &mut GenSummary) -> (usize, Page) {
+    fn page(&mut self, n: u64, summary: &mut GenSummary) -> (usize, Page, &'static str) {
         let roll = self.rng.next_u64() as f64 / u64::MAX as f64;
         let c = self.config;
         if !self.pages.is_empty() && roll < c.exact_copies {
             let (site, page) = self.pages[self.rng.below(self.pages.len())].clone();
             summary.exact_copies += 1;
-            return (site, page);
+            return (site, page, "\"exact\"");
         }
+        let mut copy = "null";
         let (site, article) = if !self.articles.is_empty() && roll < c.exact_copies + c.near_copies
         {
             let (site, article) = &self.articles[self.rng.below(self.articles.len())];
             summary.near_copies += 1;
+            copy = "\"near\"";
             (*site, article.edited(self.model, &mut self.rng))
         } else if !self.articles.is_empty() && roll < c.exact_copies + c.near_copies + c.syndicated
         {
             let (site, article) = self.articles[self.rng.below(self.articles.len())].clone();
             summary.syndicated += 1;
+            copy = "\"syndicated\"";
             ((site + 1) % self.sites.len(), article)
         } else {
             let site = self.pick_site();
@@ -227,7 +232,7 @@ impl<'a> Shard<'a> {
         };
         let page = render(&self.sites[site], &article, &mut self.rng);
         Self::remember(&mut self.pages, n, (site, page.clone()));
-        (site, page)
+        (site, page, copy)
     }
 
     fn write(&mut self, out: &Path, target: u64) -> Result<GenSummary> {
@@ -262,7 +267,7 @@ impl<'a> Shard<'a> {
         let mut buf = Vec::with_capacity(64 << 10);
         let mut n = 0u64;
         while summary.bytes < target {
-            let (site_index, page) = self.page(n, &mut summary);
+            let (site_index, page, copy) = self.page(n, &mut summary);
             let site = &self.sites[site_index];
             let id = format!("gen-{:05}-{n:07}", self.index);
             let url = format!("https://www.{}/{}/{id}", site.domain, slug(&page));
@@ -277,7 +282,11 @@ impl<'a> Shard<'a> {
                     json_escape(&site.domain, &mut buf);
                     buf.extend_from_slice(b"\",\"text\":\"");
                     json_escape(&page.text, &mut buf);
-                    buf.extend_from_slice(b"\"}\n");
+                    buf.extend_from_slice(b"\",\"paywall\":");
+                    buf.extend_from_slice(if page.teaser { b"true" } else { b"false" });
+                    buf.extend_from_slice(b",\"copy\":");
+                    buf.extend_from_slice(copy.as_bytes());
+                    buf.extend_from_slice(b"}\n");
                 }
                 GenFormat::Warc => {
                     let html = page_html(site, &page);

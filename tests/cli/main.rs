@@ -7,6 +7,7 @@
 mod classify;
 mod distributed;
 mod eval;
+mod gen;
 mod scan;
 mod scan_inputs;
 mod scan_outputs;
