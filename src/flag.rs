@@ -14,7 +14,7 @@ use crate::count::{Counts, SiteKey};
 use crate::hash::{hash_window, BlockHash};
 use crate::normalize::Normalizer;
 use crate::shingle::blocks;
-use crate::template::TemplateId;
+use crate::template::{Template, TemplateId};
 
 /// The thresholds of flagging.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -184,6 +184,10 @@ pub struct SpanPart {
     pub class: Class,
     #[serde(serialize_with = "hex_template")]
     pub template: TemplateId,
+    /// Its lines with the variable parts masked, and the masked values (set by the
+    /// classifier; the catalogue reads them).
+    #[serde(skip)]
+    pub masked: Option<Box<Template>>,
 }
 
 /// Per non-blank line: how it is flagged.
@@ -496,6 +500,7 @@ fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {
                 key: hash_window(&view.hashes[p..=q]),
                 class: Class::Other,
                 template: TemplateId(0),
+                masked: None,
             });
             p = q + 1;
         }

@@ -13,7 +13,7 @@
 //!   └ pass 2 (sign):  LineView ─ Flagger ─ content ─ MinHash + content hash ─ Signatures
 //!        └ find_duplicates: exact groups + banded LSH ─ confirm ─ union-find ─ Duplicates
 //!   └ pass 3 (mark):  LineView ─ Flagger (counts + thresholds) ─ Span ─ DocSink (annotations, clean, eval)
-//!                                                                      └ ReportBuilder ─ Report ─ Render (summary, JSON)
+//!                                                                      └ ReportBuilder ─ Report ─ Render (summary, JSON, HTML, Markdown)
 //! ```
 //!
 //! ## Example

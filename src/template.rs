@@ -25,17 +25,18 @@ gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre";
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     let m = MONTHS;
     Regex::new(&format!(
-        r"(?i)\b(?:(?:{m})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:{m})\s+\d{{4}}|(?:{m})\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})\b"
+        r"(?i)(?-u:\b)(?:(?:{m})\s+[0-9]{{1,2}}(?:st|nd|rd|th)?,?\s+[0-9]{{4}}|[0-9]{{1,2}}(?:st|nd|rd|th|\.)?\s+(?:{m})\s+[0-9]{{4}}|(?:{m})\s+[0-9]{{4}}|[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}|[0-9]{{1,2}}[/.][0-9]{{1,2}}[/.][0-9]{{2,4}})(?-u:\b)"
     ))
     .expect("date pattern compiles")
 });
 
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?").expect("time pattern compiles")
+    Regex::new(r"(?i)(?-u:\b)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[ap]\.?m\.?)?")
+        .expect("time pattern compiles")
 });
 
 static NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\d+(?:[.,]\d+)*").expect("number pattern compiles"));
+    LazyLock::new(|| Regex::new(r"[0-9]+(?:[.,][0-9]+)*").expect("number pattern compiles"));
 
 /// A name after a slot cue: capitalized words, with "of", "the", "&" inside.
 static NAME_SLOT: LazyLock<Regex> = LazyLock::new(|| {
@@ -52,12 +53,27 @@ pub struct Masked {
     pub fillers: Vec<String>,
 }
 
+/// Lower-cased cues after which a name slot may stand (a cheap test before the regex).
+const NAME_CUES: [&str; 6] =
+    ["edition of", "stories from", "by ", "©", "copyright", "subscribe to"];
+
 /// Masks dates, times, numbers and slot names in one line.
 pub fn mask_line(line: &str) -> Masked {
     let mut fillers = Vec::new();
-    let mut text = replace_collect(line, &DATE, "{DATE}", &mut fillers);
-    text = replace_collect(&text, &TIME, "{TIME}", &mut fillers);
-    text = replace_collect(&text, &NUMBER, "{NUM}", &mut fillers);
+    // Most lines have no digit and no cue: the regexes, the costly part, run only where they
+    // can match.
+    // ASCII digits only: dates and numbers of other scripts stay in the text.
+    let mut text = if line.bytes().any(|b| b.is_ascii_digit()) {
+        let t = replace_collect(line, &DATE, "{DATE}", &mut fillers);
+        let t = replace_collect(&t, &TIME, "{TIME}", &mut fillers);
+        replace_collect(&t, &NUMBER, "{NUM}", &mut fillers)
+    } else {
+        line.to_string()
+    };
+    let lower = text.to_lowercase();
+    if !NAME_CUES.iter().any(|c| lower.contains(c)) {
+        return Masked { text, fillers };
+    }
     // Names: replace only the captured group, keep the cue.
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
@@ -73,7 +89,8 @@ pub fn mask_line(line: &str) -> Masked {
         last = name.start() + value.len();
     }
     out.push_str(&text[last..]);
-    Masked { text: out, fillers }
+    text = out;
+    Masked { text, fillers }
 }
 
 fn replace_collect(text: &str, re: &Regex, slot: &str, fillers: &mut Vec<String>) -> String {

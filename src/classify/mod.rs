@@ -211,16 +211,24 @@ pub struct LineTexts {
 }
 
 impl LineTexts {
-    pub fn new(text: &[u8], view: &LineView, normalizer: &Normalizer) -> LineTexts {
+    /// The texts of the lines inside `spans` (the only ones classified); other lines stay empty.
+    pub fn new(text: &[u8], view: &LineView, spans: &[Span], normalizer: &Normalizer) -> LineTexts {
         let mut buf = Vec::new();
-        let mut normalized = Vec::with_capacity(view.non_blank.len());
-        let mut raw = Vec::with_capacity(view.non_blank.len());
-        for &i in &view.non_blank {
+        let mut normalized = vec![String::new(); view.non_blank.len()];
+        let mut raw = vec![String::new(); view.non_blank.len()];
+        let mut span_iter = spans.iter().peekable();
+        for (j, &i) in view.non_blank.iter().enumerate() {
+            while span_iter.peek().is_some_and(|s| s.last_line < i) {
+                span_iter.next();
+            }
+            if span_iter.peek().is_none_or(|s| s.first_line > i) {
+                continue;
+            }
             let line = view.lines[i as usize];
             let bytes = &text[line.start..line.end];
             normalizer.normalize_into(bytes, &mut buf);
-            normalized.push(String::from_utf8_lossy(&buf).into_owned());
-            raw.push(String::from_utf8_lossy(bytes).trim().to_string());
+            normalized[j] = String::from_utf8_lossy(&buf).into_owned();
+            raw[j] = String::from_utf8_lossy(bytes).trim().to_string();
         }
         LineTexts { normalized, raw }
     }
@@ -266,6 +274,7 @@ pub fn classify_document(
             let template = template_of(pv.raw.iter().map(String::as_str));
             part.class = class;
             part.template = crate::template::family_id(&template, class);
+            part.masked = Some(Box::new(template));
             any_paywall |= class == Class::Paywall;
             let bytes = part.end - part.start;
             if bytes > best_bytes {
@@ -352,6 +361,7 @@ fn split_at_headings(
                 key: crate::hash::hash_window(&view.hashes[p..=q]),
                 class: Class::Other,
                 template: crate::template::TemplateId(0),
+                masked: None,
             });
         }
     }

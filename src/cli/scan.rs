@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
-use chaff::report::{json::Json, summary::Summary, Render, Report};
+use chaff::report::{html::Html, json::Json, markdown::Markdown, summary::Summary, Render, Report};
 use chaff::scan::{DocSink, ScanConfig};
 
 use super::args::{resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs};
@@ -15,7 +15,8 @@ use super::ExitStatus;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Example:\n  chaff scan corpus/ --report report.json --annotations spans.jsonl\n  \
-    chaff scan shards/ --text-field raw_content --clean clean.jsonl --removed removed.jsonl"
+    chaff scan shards/ --text-field raw_content --clean clean.jsonl --removed removed.jsonl\n  \
+    chaff scan corpus/ --html report.html --markdown report.md"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -27,6 +28,14 @@ pub struct Args {
     /// Write the report as JSON.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Write the report as one self-contained HTML page (summary, charts, the template
+    /// catalogue, example pages with their spans highlighted); it works offline.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write the summary and the template catalogue as GitHub-flavoured Markdown, for a pull
+    /// request or an issue.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
     /// Write one JSON object per document with its spans, in input order.
     #[arg(long, value_name = "FILE")]
     pub annotations: Option<PathBuf>,
@@ -88,6 +97,8 @@ pub fn run_with(
     inputs.name_stdin(&mut config.read);
     // Every output is opened before the scan, so a bad path fails before any work is done.
     let report_file = args.report.as_deref().map(AtomicFile::create).transpose()?;
+    let html_file = args.html.as_deref().map(AtomicFile::create).transpose()?;
+    let markdown_file = args.markdown.as_deref().map(AtomicFile::create).transpose()?;
     let mut annotations = match &args.annotations {
         Some(p) => Some(AnnotationsWriter::new(AtomicFile::create(p)?)),
         None => None,
@@ -126,9 +137,16 @@ pub fn run_with(
         c.commit()?;
     }
     print_problems(&report);
-    if let Some(mut file) = report_file {
-        file.write_all(Json.render(&report).as_bytes())?;
-        file.commit()?;
+    let renderers: [(Option<AtomicFile>, &dyn Render); 3] = [
+        (report_file, &Json),
+        (html_file, &Html::default()),
+        (markdown_file, &Markdown::default()),
+    ];
+    for (file, renderer) in renderers {
+        if let Some(mut file) = file {
+            file.write_all(renderer.render(&report).as_bytes())?;
+            file.commit()?;
+        }
     }
     let summary = Summary { spans: args.show, ..Summary::default() };
     use std::io::Write;

@@ -3,7 +3,10 @@
 //! Every field is documented here and in docs/report.md. The report holds nothing that depends
 //! on timing or thread count, so the same inputs and settings give a byte-identical report.
 
+pub mod display;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod summary;
 
 use std::collections::BTreeMap;
@@ -47,6 +50,12 @@ pub struct Report {
     pub problems: Vec<InputProblem>,
     /// Duplicate documents (null when duplicate detection is off).
     pub duplicates: Option<DuplicateReport>,
+    /// Some documents with their text and spans, for renderers that show pages (HTML): the
+    /// first page of each of the first [`EXAMPLE_SITES`] sites and the first page of each site
+    /// with each paywall status (at most [`EXAMPLE_PAYWALLED`]), in input order. Not in the
+    /// JSON report, which would otherwise grow by up to [`EXAMPLE_BYTES`] per page.
+    #[serde(skip)]
+    pub examples: Vec<ExamplePage>,
 }
 
 /// What duplicate detection found.
@@ -156,6 +165,9 @@ pub struct CatalogueRow {
     pub sample: String,
     /// The id of the document of that first occurrence.
     pub sample_id: String,
+    /// Ids of some documents holding it (at most [`SAMPLE_IDS`]), in input order: the first
+    /// document of each of its first sites, then its next-earliest documents.
+    pub sample_ids: Vec<String>,
 }
 
 /// A masked value and how often it filled a template.
@@ -189,6 +201,56 @@ pub struct PaywalledDocument {
     pub site: String,
     pub status: PaywallStatus,
 }
+
+/// A document kept for renderers that show pages: its text (decoded lossily, cut near
+/// [`EXAMPLE_BYTES`] on a character boundary) and its spans' parts, with offsets into that text.
+#[derive(Clone, Debug)]
+pub struct ExamplePage {
+    pub id: String,
+    pub site: String,
+    pub url: Option<String>,
+    pub paywall: PaywallStatus,
+    /// Why it was chosen.
+    pub reason: ExampleReason,
+    /// Its text, decoded lossily, possibly cut.
+    pub text: String,
+    /// Bytes of the whole document as read.
+    pub bytes: u64,
+    /// The text was cut at [`EXAMPLE_BYTES`].
+    pub cut: bool,
+    /// Every part of every span inside `text`, in order (a part running past the cut ends
+    /// there).
+    pub spans: Vec<ExampleSpan>,
+}
+
+/// Why a document is among [`Report::examples`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExampleReason {
+    /// The first page of its site.
+    FirstOfSite,
+    /// The first page of its site with its paywall status (and not the first of its site).
+    Paywalled,
+}
+
+/// A span part of an [`ExamplePage`]: byte offsets into its `text`, end exclusive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExampleSpan {
+    pub start: usize,
+    pub end: usize,
+    pub class: Class,
+    pub kind: PartKind,
+    /// Its template, as in [`CatalogueRow::key`].
+    pub template: TemplateId,
+}
+
+/// Sites whose first page is kept as an example.
+pub const EXAMPLE_SITES: usize = 20;
+/// Paywalled pages kept as examples, at most.
+pub const EXAMPLE_PAYWALLED: usize = 10;
+/// Bytes of an example page's text kept (cut on a character boundary before this).
+pub const EXAMPLE_BYTES: usize = 20_000;
+/// Sample documents listed per catalogue row.
+pub const SAMPLE_IDS: usize = 5;
 
 /// At most this many paywalled documents are listed in the report (all are counted).
 pub const PAYWALLED_LISTED: usize = 1000;
@@ -239,6 +301,7 @@ struct CatalogueEntry {
     last_doc: DocId,
     sample: String,
     sample_id: String,
+    samples: Vec<(SiteKey, String)>,
 }
 
 const SAMPLE_BYTES: usize = 600;
@@ -254,6 +317,9 @@ pub struct ReportBuilder {
     classes: BTreeMap<Class, ClassTotals>,
     paywall: PaywallTotals,
     paywalled_documents: Vec<PaywalledDocument>,
+    examples: Vec<ExamplePage>,
+    /// (site, status) pairs that have a paywalled example page.
+    paywalled_examples: Vec<(String, PaywallStatus)>,
 }
 
 impl ReportBuilder {
@@ -280,6 +346,8 @@ impl ReportBuilder {
             classes: BTreeMap::new(),
             paywall: PaywallTotals::default(),
             paywalled_documents: Vec::new(),
+            examples: Vec::new(),
+            paywalled_examples: Vec::new(),
         }
     }
 
@@ -296,6 +364,7 @@ impl ReportBuilder {
         t.boilerplate_bytes += result.boilerplate_bytes;
         t.boilerplate_lines += u64::from(result.boilerplate_lines);
         t.spans += result.spans.len() as u64;
+        self.add_example(doc, result);
         let site = self
             .sites
             .entry(doc.site.clone())
@@ -360,10 +429,12 @@ impl ReportBuilder {
                 last_doc: DocId(u64::MAX),
                 sample: sample(&doc.text[span.start..span.end]),
                 sample_id: doc.id.clone(),
+                samples: Vec::new(),
             });
             if e.last_doc != doc.seq {
                 e.docs += 1;
                 e.last_doc = doc.seq;
+                add_sample(&mut e.samples, site_key, &doc.id);
             }
             // Cross-page wins: the same lines may be flagged otherwise on some page.
             e.kind = e.kind.min(span.kind);
@@ -378,6 +449,29 @@ impl ReportBuilder {
             e.occurrences += 1;
             e.bytes += (span.end - span.start) as u64;
         }
+    }
+
+    /// Keeps `doc` as an example page when it is the first of one of the first
+    /// [`EXAMPLE_SITES`] sites, or the first page of its site with its paywall status
+    /// (`teaser`, `truncated`; [`EXAMPLE_PAYWALLED`] such pages at most), so that the page view
+    /// shows each site and each kind of wall. Called before the document's site is recorded.
+    fn add_example(&mut self, doc: &Document, result: &DocResult) {
+        let first_of_site = self.sites.len() < EXAMPLE_SITES && !self.sites.contains_key(&doc.site);
+        let status = result.classes.paywall;
+        let paywalled = status != PaywallStatus::None
+            && self.paywalled_examples.len() < EXAMPLE_PAYWALLED
+            && !self.paywalled_examples.iter().any(|(s, st)| *s == doc.site && *st == status);
+        if paywalled {
+            self.paywalled_examples.push((doc.site.clone(), status));
+        }
+        let reason = if first_of_site {
+            ExampleReason::FirstOfSite
+        } else if paywalled {
+            ExampleReason::Paywalled
+        } else {
+            return;
+        };
+        self.examples.push(example_page(doc, result, reason));
     }
 
     pub fn finish(self) -> Report {
@@ -412,6 +506,7 @@ impl ReportBuilder {
                 share_of_boilerplate: ratio(e.bytes, totals.boilerplate_bytes),
                 sample: e.sample,
                 sample_id: e.sample_id,
+                sample_ids: e.samples.into_iter().map(|(_, id)| id).collect(),
             })
             .collect();
         let mut sites: Vec<SiteRow> = self
@@ -434,7 +529,63 @@ impl ReportBuilder {
             paywalled_documents: self.paywalled_documents,
             problems: self.problems,
             duplicates: None,
+            examples: self.examples,
         }
+    }
+}
+
+/// The text of `doc` cut near [`EXAMPLE_BYTES`] and decoded lossily, with every span part
+/// mapped into it. The text is decoded piece by piece between part boundaries (each at a line
+/// start or end, so never inside a character) to map byte offsets through the lossy decoding,
+/// where an invalid byte becomes three.
+fn example_page(doc: &Document, result: &DocResult, reason: ExampleReason) -> ExamplePage {
+    let bytes = &doc.text[..];
+    let mut cut = bytes.len().min(EXAMPLE_BYTES);
+    // Back off to the start of a character: at most three continuation bytes (more cannot
+    // belong to one character, and invalid text is cut anywhere).
+    for _ in 0..3 {
+        if cut == 0 || cut == bytes.len() || bytes[cut] & 0xC0 != 0x80 {
+            break;
+        }
+        cut -= 1;
+    }
+    let parts: Vec<&crate::flag::SpanPart> =
+        result.spans.iter().flat_map(|s| &s.parts).filter(|p| p.start < cut).collect();
+    let mut bounds: Vec<usize> = vec![0, cut];
+    for p in &parts {
+        bounds.push(p.start);
+        bounds.push(p.end.min(cut));
+    }
+    bounds.sort_unstable();
+    bounds.dedup();
+    let mut text = String::with_capacity(cut);
+    let mut mapped = Vec::with_capacity(bounds.len());
+    mapped.push(0);
+    for w in bounds.windows(2) {
+        text.push_str(&String::from_utf8_lossy(&bytes[w[0]..w[1]]));
+        mapped.push(text.len());
+    }
+    let map = |at: usize| mapped[bounds.binary_search(&at).expect("every offset is a bound")];
+    let spans = parts
+        .iter()
+        .map(|p| ExampleSpan {
+            start: map(p.start),
+            end: map(p.end.min(cut)),
+            class: p.class,
+            kind: p.kind,
+            template: p.template,
+        })
+        .collect();
+    ExamplePage {
+        id: doc.id.clone(),
+        site: doc.site.clone(),
+        url: doc.url.clone(),
+        paywall: result.classes.paywall,
+        reason,
+        text,
+        bytes: bytes.len() as u64,
+        cut: cut < bytes.len(),
+        spans,
     }
 }
 
@@ -444,6 +595,24 @@ fn ratio(a: u64, b: u64) -> f64 {
     } else {
         // Rounded so that reports stay readable and stable across platforms.
         ((a as f64 / b as f64) * 1e6).round() / 1e6
+    }
+}
+
+/// Adds a document to a row's samples, kept in input order: while there is room, any document;
+/// then a document of a site not yet sampled replaces the latest sample of a site sampled
+/// twice or more, so that the samples show as many sites as they can.
+fn add_sample(samples: &mut Vec<(SiteKey, String)>, site: SiteKey, id: &str) {
+    if samples.len() < SAMPLE_IDS {
+        samples.push((site, id.to_string()));
+        return;
+    }
+    if samples.iter().any(|(s, _)| *s == site) {
+        return;
+    }
+    let repeated = |i: usize| samples.iter().filter(|(s, _)| *s == samples[i].0).count() > 1;
+    if let Some(i) = (0..samples.len()).rev().find(|&i| repeated(i)) {
+        samples.remove(i);
+        samples.push((site, id.to_string()));
     }
 }
 
@@ -467,8 +636,155 @@ pub trait Render {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::doc::SourceRef;
+    use crate::flag::{Span, SpanKind, SpanPart};
+
+    /// The report of a small hostile crawl: two sites of three pages each, whose shared header
+    /// and teaser hold markup, quotes, pipes, backticks, an @-mention, control bytes and
+    /// invalid UTF-8, one site's name included.
+    pub(crate) fn hostile_report() -> Report {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        for site in ["quay.example", "evil<i>&\"'|`.example"] {
+            let folder = dir.path().join(site);
+            std::fs::create_dir_all(&folder).expect("mkdir");
+            for i in 0..3 {
+                let mut text: Vec<u8> = Vec::new();
+                text.extend_from_slice(b"</script><script>alert('x')</script>\n");
+                text.extend_from_slice(
+                    b"<b>bold</b> & &amp; \"quoted\" 'single' | pipe \\| `tick` ``two`` @octocat\n",
+                );
+                text.extend_from_slice(b"control \x00\x1b\x7f bytes \xff\xfe end\n");
+                text.extend_from_slice(
+                    b"Subscribe to continue reading. This content is reserved for subscribers.\n",
+                );
+                text.extend_from_slice(
+                    format!("Page {i} of {site} has a body of its own, long enough to stay.\n")
+                        .as_bytes(),
+                );
+                text.extend_from_slice(b"Footer | About | Contact\n");
+                std::fs::write(folder.join(format!("{i}.txt")), text).expect("write");
+            }
+        }
+        let config = ScanConfig { top: 50, ..ScanConfig::default() };
+        crate::scan::scan(
+            &[dir.path().to_path_buf()],
+            &config,
+            &crate::progress::NoProgress,
+            &mut [],
+        )
+        .expect("scan")
+    }
+
+    fn part(start: usize, end: usize, class: Class) -> SpanPart {
+        SpanPart {
+            first_line: 0,
+            last_line: 0,
+            start,
+            end,
+            kind: PartKind::CrossPage,
+            lines: 1,
+            key: BlockHash(0),
+            class,
+            template: TemplateId(start as u64),
+            masked: None,
+        }
+    }
+
+    fn doc_with(text: &[u8], parts: Vec<SpanPart>) -> (Document, DocResult) {
+        let doc = Document {
+            seq: DocId(0),
+            id: "d".into(),
+            site: "s".into(),
+            url: None,
+            text: text.to_vec(),
+            source: SourceRef { file: "f".into(), record: 0, offset: 0 },
+            record: None,
+        };
+        let span = Span {
+            first_line: 0,
+            last_line: 0,
+            start: parts.first().map_or(0, |p| p.start),
+            end: parts.last().map_or(0, |p| p.end),
+            kind: SpanKind::CrossPage,
+            docs: 2,
+            sites: 1,
+            lines: 1,
+            context_lines: 0,
+            outside_body_lines: 0,
+            class: Class::Other,
+            also: Vec::new(),
+            template: TemplateId(0),
+            parts,
+        };
+        let result = DocResult {
+            lines: 1,
+            non_blank_lines: 1,
+            bytes: text.len() as u64,
+            boilerplate_bytes: 0,
+            boilerplate_lines: 0,
+            spans: vec![span],
+            classes: Default::default(),
+            duplicate: None,
+        };
+        (doc, result)
+    }
+
+    #[test]
+    fn example_spans_follow_the_lossy_text() {
+        // An invalid byte before a part grows into three bytes of U+FFFD.
+        let text = b"a\xff\nHome\nNews\nbody\n";
+        let (doc, result) =
+            doc_with(text, vec![part(3, 8, Class::Navigation), part(8, 13, Class::Other)]);
+        let e = example_page(&doc, &result, ExampleReason::FirstOfSite);
+        assert_eq!(e.text, "a\u{fffd}\nHome\nNews\nbody\n");
+        assert!(!e.cut);
+        let marked: Vec<&str> = e.spans.iter().map(|s| &e.text[s.start..s.end]).collect();
+        assert_eq!(marked, ["Home\n", "News\n"]);
+        assert_eq!(e.spans[0].class, Class::Navigation);
+    }
+
+    #[test]
+    fn example_text_is_cut_on_a_char_boundary() {
+        // 'é' is two bytes: a cut at EXAMPLE_BYTES falls inside one and backs off.
+        let mut text = b"x".to_vec();
+        text.extend("é".repeat(EXAMPLE_BYTES).as_bytes());
+        let end = text.len();
+        let (doc, result) =
+            doc_with(&text, vec![part(1, 3, Class::Other), part(5, end, Class::Footer)]);
+        let e = example_page(&doc, &result, ExampleReason::Paywalled);
+        assert!(e.cut);
+        assert_eq!(e.text.len(), EXAMPLE_BYTES - 1);
+        assert!(!e.text.contains('\u{fffd}'));
+        assert_eq!(e.bytes, end as u64);
+        // The part running past the cut ends at it.
+        assert_eq!(e.spans[1].end, e.text.len());
+        assert_eq!(&e.text[e.spans[0].start..e.spans[0].end], "é");
+    }
+
+    #[test]
+    fn samples_prefer_one_document_per_site() {
+        let mut samples = Vec::new();
+        let (a, b, c) = (SiteKey(1), SiteKey(2), SiteKey(3));
+        for (site, id) in [(a, "a1"), (a, "a2"), (a, "a3"), (a, "a4"), (a, "a5"), (a, "a6")] {
+            add_sample(&mut samples, site, id);
+        }
+        add_sample(&mut samples, b, "b1");
+        add_sample(&mut samples, b, "b2");
+        add_sample(&mut samples, c, "c1");
+        let ids: Vec<&str> = samples.iter().map(|(_, id)| id.as_str()).collect();
+        assert_eq!(ids, ["a1", "a2", "a3", "b1", "c1"]);
+    }
+
+    #[test]
+    fn examples_are_kept_out_of_the_json_report() {
+        let r = hostile_report();
+        assert!(!r.examples.is_empty());
+        let json = super::json::Json.render(&r);
+        assert!(!json.contains("examples"));
+        assert!(json.contains("\"sample_ids\""));
+    }
 
     #[test]
     fn samples_are_cut_on_char_boundaries() {

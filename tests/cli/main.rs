@@ -8,6 +8,7 @@ mod classify;
 mod distributed;
 mod eval;
 mod gen;
+mod render;
 mod scan;
 mod scan_inputs;
 mod scan_outputs;
