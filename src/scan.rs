@@ -101,8 +101,22 @@ fn read_batches<F>(files: &[InputFile], problems: Vec<InputProblem>, read: &Read
 where
     F: FnOnce(std::sync::mpsc::Receiver<Vec<Item>>, Arc<AtomicU64>),
 {
+    read_batches_counting(files, problems, read, |rx, bytes, _| each(rx, bytes))
+}
+
+/// [`read_batches`], also handing over the counter of records skipped (WARC requests and the
+/// like), final once the receiver is drained.
+fn read_batches_counting<F>(
+    files: &[InputFile],
+    problems: Vec<InputProblem>,
+    read: &ReadConfig,
+    each: F,
+) where
+    F: FnOnce(std::sync::mpsc::Receiver<Vec<Item>>, Arc<AtomicU64>, Arc<AtomicU64>),
+{
     let corpus = Corpus::new(files.to_vec(), problems, read.clone());
     let bytes = corpus.bytes_read();
+    let skipped = corpus.skipped_records();
     let (tx, rx) = sync_channel::<Vec<Item>>(4);
     std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -122,7 +136,7 @@ where
                 let _ = tx.send(batch);
             }
         });
-        each(rx, bytes);
+        each(rx, bytes, skipped);
     });
 }
 
@@ -289,7 +303,8 @@ pub fn mark(
     progress.start(Phase::Mark, total_size(files));
     let mut outcome: Result<()> = Ok(());
     let mut docs_done = 0u64;
-    read_batches(files, walk_problems, &config.read, |rx, bytes| {
+    let mut skipped_records = 0u64;
+    read_batches_counting(files, walk_problems, &config.read, |rx, bytes, skipped| {
         for batch in rx {
             let results: Vec<Option<DocResult>> = batch
                 .par_iter()
@@ -334,10 +349,12 @@ pub fn mark(
             docs_done += batch.len() as u64;
             progress.update(bytes.load(Ordering::Relaxed), docs_done);
         }
+        skipped_records = skipped.load(Ordering::Relaxed);
     });
     progress.finish();
     outcome?;
     let mut report = report.finish();
+    report.totals.skipped_records = skipped_records;
     report.duplicates = duplicates.map(crate::report::DuplicateReport::new);
     Ok(report)
 }

@@ -89,6 +89,13 @@ impl Render for Summary {
             t.spans,
             t.distinct_spans
         );
+        if t.skipped_records > 0 {
+            let _ = writeln!(
+                s,
+                "skipped: {} WARC records that are not HTML pages (requests, metadata, …)",
+                t.skipped_records
+            );
+        }
         if t.problems > 0 {
             let _ = writeln!(
                 s,

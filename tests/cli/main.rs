@@ -7,10 +7,12 @@
 mod classify;
 mod distributed;
 mod eval;
+mod gen;
 mod render;
 mod scan;
 mod scan_inputs;
 mod scan_outputs;
+mod scan_warc;
 
 use std::path::{Path, PathBuf};
 
