@@ -480,3 +480,69 @@ pub fn scan(
     let counts = count(&files, config, progress);
     learn_and_mark(&files, problems, &counts, config, progress, sinks)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+
+    fn corpus(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut lines = String::new();
+        for i in 0..600 {
+            let site = i % 3;
+            lines.push_str(&format!(
+                "{{\"id\":{i},\"site\":\"s{site}\",\"text\":\"Site {site} header\\nHome\\nNews\\nStory {i} of many, about the {} of the harbour.\\nFooter of site {site}\\n\"}}\n",
+                ["tides", "gulls", "ferries", "quay"][i % 4]
+            ));
+        }
+        let path = dir.join("c.jsonl");
+        std::fs::write(&path, lines).unwrap();
+        vec![path]
+    }
+
+    fn config() -> ScanConfig {
+        let mut c = ScanConfig { top: 20, ..ScanConfig::default() };
+        c.read.fields.site_field = Some("site".into());
+        c
+    }
+
+    /// Counting in batches on any number of threads gives the same table.
+    #[test]
+    fn counts_are_the_same_for_any_thread_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let (files, _) = input::expand(&corpus(dir.path()));
+        let snapshot = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let counts = pool.install(|| count(&files, &config(), &NoProgress));
+            let mut v: Vec<_> =
+                counts.per_site.iter().map(|(k, t)| (*k, t.docs, t.occurrences)).collect();
+            v.sort_unstable();
+            (counts.documents, counts.duplicates, v)
+        };
+        let one = snapshot(1);
+        // Digits fold, so many stories are exact copies of one another on their site.
+        assert_eq!(one.0 + one.1, 600);
+        assert!(one.1 > 0);
+        assert_eq!(snapshot(2), one);
+        assert_eq!(snapshot(4), one);
+    }
+
+    /// Documents reach the sinks in input order, each once, with their spans.
+    #[test]
+    fn sinks_see_every_document_in_input_order() {
+        struct Order(Vec<u64>);
+        impl DocSink for Order {
+            fn document(&mut self, doc: &Document, result: &DocResult) -> Result<()> {
+                assert!(!result.spans.is_empty(), "the header recurs on every page");
+                self.0.push(doc.seq.0);
+                Ok(())
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut order = Order(Vec::new());
+        let report = scan(&corpus(dir.path()), &config(), &NoProgress, &mut [&mut order]).unwrap();
+        assert_eq!(order.0, (0..600).collect::<Vec<u64>>());
+        assert_eq!(report.totals.documents, 600);
+        assert_eq!(report.totals.sites, 3);
+    }
+}
