@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs examples/ray/driver.py on a local Ray cluster and checks its outputs against one scan.
+#
+#   tests/ray/check.sh [path/to/chaff]    (default: the release build; ./test.sh builds it)
+#
+# 1. A generated crawl (`chaff gen --size 8M --sites 20 --seed 1`) in 4 shards of 2 MiB.
+# 2. The driver: 4 count tasks, 3 merge tasks (--partition i/3), 4 mark tasks and one mark
+#    task over all 4 shards (--whole), on the local cluster that `ray.init()` starts.
+# 3. One `chaff scan` over the same shards with the same flags. The whole-corpus mark must
+#    give byte for byte its report and its annotations. The per-shard annotations,
+#    concatenated in shard order, must give its annotations too, except for the two things
+#    a mark task learns from its own pages rather than from the counts: each site's usual
+#    page length (so `paywall`: teaser or truncated) and the duplicate clusters
+#    (`duplicate_of`, `duplicate_kind`, `similarity`). How many documents differ there is
+#    printed; every other field (spans, classes, templates, byte offsets) must be equal.
+#
+# Needs python3 (3.11 here): creates $CARGO_TARGET_DIR/venv-ray (target/ by default) with
+# `pip install ray==$RAY_VERSION` when it is missing, about 20 s; the check itself takes
+# about 10 s.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+target=${CARGO_TARGET_DIR:-$PWD/target}
+chaff=${1:-$target/release/chaff}
+venv=$target/venv-ray
+RAY_VERSION=2.60.0
+
+fail() {
+    echo "ray check: FAIL: $*" >&2
+    exit 1
+}
+
+if ! "$venv/bin/python" -c "import ray, sys; sys.exit(ray.__version__ != '$RAY_VERSION')" \
+    2>/dev/null; then
+    echo "ray check: installing ray $RAY_VERSION into $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "ray==$RAY_VERSION"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+start=$SECONDS
+
+"$chaff" gen --quiet --size 8M --sites 20 --seed 1 --shard-size 2M "$work/crawl"
+shards=("$work"/crawl/shard-*.jsonl)
+[[ ${#shards[@]} -eq 4 ]] || fail "expected 4 shards, got ${#shards[@]}"
+flags=(--site-field site)
+
+# No Ray usage statistics, no dashboard: nothing but the local cluster.
+RAY_USAGE_STATS_ENABLED=0 "$venv/bin/python" examples/ray/driver.py \
+    --chaff "$chaff" --work "$work/ray" --partitions 3 --whole --flags "${flags[*]}" \
+    "${shards[@]}"
+
+"$chaff" scan --quiet "${flags[@]}" --report "$work/scan.report.json" \
+    --annotations "$work/scan.spans.jsonl" "${shards[@]}" >/dev/null
+
+out=$work/ray/out
+cmp -s "$out/all.report.json" "$work/scan.report.json" ||
+    fail "the whole-corpus report differs from the scan's"
+cmp -s "$out/all.spans.jsonl" "$work/scan.spans.jsonl" ||
+    fail "the whole-corpus annotations differ from the scan's"
+for k in 0 1 2 3; do
+    [[ -s $out/$k.report.json ]] || fail "no report for shard $k"
+done
+
+cat "$out"/{0,1,2,3}.spans.jsonl >"$work/shards.spans.jsonl"
+"$venv/bin/python" - "$work/shards.spans.jsonl" "$work/scan.spans.jsonl" <<'EOF' || fail "per-shard annotations"
+import json, sys
+
+# Learned by each mark task from its own pages, not from the counts.
+SHARD_LOCAL = {"paywall", "duplicate_of", "duplicate_kind", "similarity"}
+with open(sys.argv[1], "rb") as f:
+    shards = f.read().splitlines()
+with open(sys.argv[2], "rb") as f:
+    scan = f.read().splitlines()
+if len(shards) != len(scan):
+    sys.exit(f"{len(shards)} annotation lines from the shards, {len(scan)} from the scan")
+identical = local = 0
+fields = set()
+for n, (a, b) in enumerate(zip(shards, scan)):
+    if a == b:
+        identical += 1
+        continue
+    a, b = json.loads(a), json.loads(b)
+    differ = {k for k in a.keys() | b.keys() if a.get(k) != b.get(k)}
+    if differ - SHARD_LOCAL:
+        sys.exit(f"document {n} ({b.get('id')}): {sorted(differ - SHARD_LOCAL)} differ")
+    local += 1
+    fields |= differ
+print(
+    f"ray check: per-shard annotations: {identical} of {len(scan)} documents byte-identical "
+    f"to the scan's, {local} differ in {sorted(fields) or 'nothing'} (shard-local)"
+)
+EOF
+
+echo "ray check: ok: the whole-corpus mark equals the scan byte for byte ($((SECONDS - start)) s)"
