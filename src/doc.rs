@@ -20,8 +20,10 @@ pub struct SourceRef {
 
 impl std::fmt::Display for SourceRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.record == 0 {
+        if self.record == 0 && self.offset == 0 {
             write!(f, "{}", self.file)
+        } else if self.record == 0 {
+            write!(f, "{}: byte {}", self.file, self.offset)
         } else {
             write!(f, "{}: record {} (byte {})", self.file, self.record, self.offset)
         }

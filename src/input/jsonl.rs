@@ -150,6 +150,54 @@ impl JsonlReader {
     }
 }
 
+/// A line buffer larger than this is dropped after use rather than kept for the next line.
+const KEEP_BUFFER_BYTES: usize = 1 << 20;
+
+/// What [`read_line_capped`] read.
+struct Line {
+    /// Bytes consumed, the `\n` included (0 at the end of the stream).
+    len: u64,
+    /// False when the line was longer than the cap: `buf` then holds only its start.
+    whole: bool,
+}
+
+/// `read_until(b'\n')` that stores at most `max` bytes of the line in `buf` and skips the
+/// rest, so that memory stays bounded whatever the input.
+fn read_line_capped(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -> std::io::Result<Line> {
+    let mut len = 0u64;
+    let mut whole = true;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(Line { len, whole });
+        }
+        let (piece, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (&chunk[..=i], true),
+            None => (chunk, false),
+        };
+        let n = piece.len();
+        if whole && len + n as u64 <= max.saturating_add(1) {
+            buf.extend_from_slice(piece);
+        } else {
+            whole = false;
+        }
+        len += n as u64;
+        // The cap counts the record without its line end.
+        let record_len = len - u64::from(done);
+        if record_len > max {
+            whole = false;
+        }
+        reader.consume(n);
+        if done {
+            return Ok(Line { len, whole });
+        }
+    }
+}
+
 impl Iterator for JsonlReader {
     type Item = Item;
 
@@ -160,14 +208,27 @@ impl Iterator for JsonlReader {
             }
             self.buf.clear();
             let start = self.offset;
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => {
+            let max = self.config.max_record_bytes;
+            match read_line_capped(&mut self.reader, &mut self.buf, max) {
+                Ok(Line { len: 0, .. }) => {
                     self.done = true;
                     return None;
                 }
-                Ok(n) => {
-                    self.offset += n as u64;
+                Ok(Line { len, whole }) => {
+                    self.offset += len;
                     self.line_no += 1;
+                    if !whole {
+                        // Release the buffer: one monster line must not pin its memory for
+                        // the rest of the file.
+                        self.buf = Vec::new();
+                        return Some(Err(self.problem(
+                            start,
+                            format!(
+                                "record of {len} bytes is longer than {max} \
+                                 (--max-record-bytes); skipped"
+                            ),
+                        )));
+                    }
                 }
                 Err(e) => {
                     // A broken stream (truncated gzip, I/O error) ends the file; what was read
@@ -180,7 +241,10 @@ impl Iterator for JsonlReader {
             let line = std::mem::take(&mut self.buf);
             let trimmed = line.trim_ascii();
             let item = if trimmed.is_empty() { None } else { Some(self.parse(trimmed, start)) };
-            self.buf = line;
+            // Keep a buffer of ordinary size for the next line, not one a monster grew.
+            if line.capacity() <= KEEP_BUFFER_BYTES {
+                self.buf = line;
+            }
             if let Some(item) = item {
                 return Some(item);
             }

@@ -12,6 +12,11 @@
 //! "dropped": "duplicate", "duplicate_of", "duplicate_kind", "similarity", "original", "spans":
 //! []}` with the whole input record (for text files: `id`, `site`, `text`) in `original`, so
 //! that nothing is lost. Lines of the two files then pair up once the dropped ones are skipped.
+//!
+//! A record that could not be read has no cleaned line either (there is no text to clean);
+//! its removed line is `{"id": null, "file", "record", "offset", "dropped": "error", "error",
+//! "spans": []}`, so that the removed file, like the annotations, accounts for every record of
+//! the input in order. Its bytes stay where the error names them: in the input.
 
 use serde_json::{Map, Value};
 
@@ -19,6 +24,7 @@ use super::{put_bytes, AtomicFile};
 use crate::doc::Document;
 use crate::error::Result;
 use crate::flag::Span;
+use crate::input::InputProblem;
 use crate::scan::{DocResult, DocSink};
 
 /// Writes the cleaned and/or removed JSONL.
@@ -124,6 +130,19 @@ fn base_record(doc: &Document) -> Map<String, Value> {
 }
 
 impl DocSink for CleanWriter {
+    fn problem(&mut self, p: &InputProblem) -> Result<()> {
+        let Some(out) = self.removed.as_mut() else { return Ok(()) };
+        let mut m = Map::new();
+        m.insert("id".into(), Value::Null);
+        m.insert("file".into(), Value::String(p.source_ref.file.clone()));
+        m.insert("record".into(), p.source_ref.record.into());
+        m.insert("offset".into(), p.source_ref.offset.into());
+        m.insert("dropped".into(), "error".into());
+        m.insert("error".into(), Value::String(p.message.clone()));
+        m.insert("spans".into(), Value::Array(Vec::new()));
+        Self::write_line(out, &mut self.line, &m)
+    }
+
     fn document(&mut self, doc: &Document, result: &DocResult) -> Result<()> {
         if let (true, Some(dup)) = (self.drop_duplicates, &result.duplicate) {
             if let Some(out) = self.removed.as_mut() {
