@@ -43,6 +43,6 @@ pub struct Document {
     pub text: Vec<u8>,
     pub source: SourceRef,
     /// The whole JSON record for JSONL input, kept so that `--clean` writes every other field
-    /// back unchanged.
+    /// back unchanged. Its text field is null: the text was moved into `text`.
     pub record: Option<serde_json::Map<String, serde_json::Value>>,
 }

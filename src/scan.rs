@@ -380,7 +380,8 @@ impl IdRegistry {
         if (file, record, offset) == here {
             return None;
         }
-        let first = crate::doc::SourceRef { file: self.files[file as usize].clone(), record, offset };
+        let first =
+            crate::doc::SourceRef { file: self.files[file as usize].clone(), record, offset };
         let src = &doc.source;
         Some(InputProblem::new(
             &src.file,

@@ -55,10 +55,7 @@ impl<R: Read> Read for RatioGuard<R> {
         let n = self.inner.read(buf)?;
         self.out += n as u64;
         let compressed = self.compressed.load(Ordering::Relaxed).max(1);
-        if self.max_ratio > 0
-            && self.out > RATIO_FLOOR
-            && self.out / compressed >= self.max_ratio
-        {
+        if self.max_ratio > 0 && self.out > RATIO_FLOOR && self.out / compressed >= self.max_ratio {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(

@@ -47,6 +47,19 @@ pub fn field<'a>(record: &'a Map<String, Value>, name: &str) -> Option<&'a Value
     Some(cur)
 }
 
+/// [`field`], mutable.
+fn field_mut<'a>(record: &'a mut Map<String, Value>, name: &str) -> Option<&'a mut Value> {
+    if record.contains_key(name) {
+        return record.get_mut(name);
+    }
+    let mut parts = name.split('.');
+    let mut cur = record.get_mut(parts.next()?)?;
+    for part in parts {
+        cur = cur.as_object_mut()?.get_mut(part)?;
+    }
+    Some(cur)
+}
+
 /// `text` with each `\uD800`–`\uDFFF` escape that is not half of a valid pair replaced by
 /// `\uFFFD`; `None` when there is none.
 fn replace_lone_surrogates(text: &str) -> Option<String> {
@@ -110,9 +123,15 @@ impl JsonlReader {
         let Value::Object(record) = value else {
             return Err(self.problem(start, format!("not a JSON object but {}", describe(&value))));
         };
+        let mut record = record;
         let fields = &self.config.fields;
-        let text = match field(&record, &fields.text_field) {
-            Some(Value::String(s)) => s.as_bytes().to_vec(),
+        let text = match field_mut(&mut record, &fields.text_field) {
+            // Moved out, not copied: a record of 100 MB is held once. The field stays in its
+            // place as null, and `--clean` puts the kept text back there.
+            Some(v @ Value::String(_)) => match std::mem::take(v) {
+                Value::String(s) => s.into_bytes(),
+                _ => unreachable!("matched a string"),
+            },
             Some(other) => {
                 return Err(self.problem(
                     start,
@@ -163,7 +182,11 @@ struct Line {
 
 /// `read_until(b'\n')` that stores at most `max` bytes of the line in `buf` and skips the
 /// rest, so that memory stays bounded whatever the input.
-fn read_line_capped(reader: &mut dyn BufRead, buf: &mut Vec<u8>, max: u64) -> std::io::Result<Line> {
+fn read_line_capped(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    max: u64,
+) -> std::io::Result<Line> {
     let mut len = 0u64;
     let mut whole = true;
     loop {

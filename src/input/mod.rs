@@ -171,9 +171,10 @@ impl Corpus {
         let counter = Arc::clone(&self.bytes_read);
         let opened = match &self.config.memory {
             Some(mem) => match mem.0.get(&file.path) {
-                Some(bytes) => {
-                    decompress::wrap_limited(std::io::Cursor::new(Arc::clone(bytes)), self.config.max_ratio)
-                }
+                Some(bytes) => decompress::wrap_limited(
+                    std::io::Cursor::new(Arc::clone(bytes)),
+                    self.config.max_ratio,
+                ),
                 None => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
             },
             None => decompress::open(&file.path, counter, self.config.max_ratio),

@@ -40,10 +40,7 @@ impl Iterator for TextFileReader {
                 &file.display,
                 0,
                 0,
-                format!(
-                    "longer than {} bytes (--max-record-bytes); skipped",
-                    self.max_bytes
-                ),
+                format!("longer than {} bytes (--max-record-bytes); skipped", self.max_bytes),
             )));
         }
         let id =

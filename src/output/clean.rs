@@ -20,7 +20,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{put_bytes, AtomicFile};
+use super::{put_bytes, put_owned, AtomicFile};
 use crate::doc::Document;
 use crate::error::Result;
 use crate::flag::Span;
@@ -103,16 +103,17 @@ pub fn restore(kept: &[u8], removed: &[(usize, Vec<u8>)]) -> Vec<u8> {
     out
 }
 
-/// Sets `name` (a key, or a dotted path into nested objects when no such key exists).
-fn set_field(record: &mut Map<String, Value>, name: &str, bytes: &[u8]) {
+/// Sets `name` (a key, or a dotted path into nested objects when no such key exists), where
+/// the reader took the text from.
+fn set_field(record: &mut Map<String, Value>, name: &str, bytes: Vec<u8>) {
     if record.contains_key(name) || !name.contains('.') {
-        put_bytes(record, name, bytes);
+        put_owned(record, name, bytes);
         return;
     }
     let (head, rest) = name.split_once('.').expect("name has a dot");
     match record.get_mut(head) {
         Some(Value::Object(inner)) => set_field(inner, rest, bytes),
-        _ => put_bytes(record, name, bytes),
+        _ => put_owned(record, name, bytes),
     }
 }
 
@@ -147,8 +148,9 @@ impl DocSink for CleanWriter {
         if let (true, Some(dup)) = (self.drop_duplicates, &result.duplicate) {
             if let Some(out) = self.removed.as_mut() {
                 let mut original = base_record(doc);
-                if doc.record.is_none() {
-                    put_bytes(&mut original, "text", &doc.text);
+                match doc.record {
+                    None => put_bytes(&mut original, "text", &doc.text),
+                    Some(_) => set_field(&mut original, &self.text_field, doc.text.clone()),
                 }
                 let mut m = Map::new();
                 m.insert("id".into(), Value::String(doc.id.clone()));
@@ -170,11 +172,10 @@ impl DocSink for CleanWriter {
         if let Some(out) = self.clean.as_mut() {
             let kept = kept_text(&doc.text, &result.spans);
             let mut record = base_record(doc);
-            set_field(&mut record, &self.text_field, &kept);
-            self.line.clear();
-            serde_json::to_writer(&mut self.line, &record).expect("records always serialize");
-            self.line.push(b'\n');
-            out.write_all(&self.line)?;
+            set_field(&mut record, &self.text_field, kept);
+            // Straight into the file's buffer: a monster document is not copied once more.
+            serde_json::to_writer(&mut *out, &record).map_err(|e| out.error(e.into()))?;
+            out.write_all(b"\n")?;
         }
         if let Some(out) = self.removed.as_mut() {
             let spans: Vec<Value> = result
@@ -249,7 +250,7 @@ mod tests {
     fn dotted_text_field_is_set_in_place() {
         let mut r: Map<String, Value> =
             serde_json::from_str(r#"{"a":{"text":"x"},"b":1}"#).unwrap();
-        set_field(&mut r, "a.text", b"y");
+        set_field(&mut r, "a.text", b"y".to_vec());
         assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"a":{"text":"y"},"b":1}"#);
     }
 }

@@ -7,6 +7,8 @@
 mod classify;
 mod distributed;
 mod eval;
+mod hostile;
+mod limits;
 mod render;
 mod scan;
 mod scan_inputs;
