@@ -48,6 +48,7 @@ struct RatioGuard<R> {
     compressed: Arc<AtomicU64>,
     out: u64,
     max_ratio: u64,
+    floor: u64,
 }
 
 impl<R: Read> Read for RatioGuard<R> {
@@ -55,7 +56,7 @@ impl<R: Read> Read for RatioGuard<R> {
         let n = self.inner.read(buf)?;
         self.out += n as u64;
         let compressed = self.compressed.load(Ordering::Relaxed).max(1);
-        if self.max_ratio > 0 && self.out > RATIO_FLOOR && self.out / compressed >= self.max_ratio {
+        if self.max_ratio > 0 && self.out > self.floor && self.out / compressed >= self.max_ratio {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(
@@ -99,17 +100,27 @@ pub fn wrap_limited<R: Read + Send + 'static>(
     reader: R,
     max_ratio: u64,
 ) -> io::Result<Box<dyn BufRead + Send>> {
+    wrap_capped(reader, max_ratio, RATIO_FLOOR)
+}
+
+/// [`wrap_limited`] with the ratio checked past `floor` decompressed bytes instead of
+/// [`RATIO_FLOOR`] (the fuzz target trips bombs early, to stay fast).
+pub fn wrap_capped<R: Read + Send + 'static>(
+    reader: R,
+    max_ratio: u64,
+    floor: u64,
+) -> io::Result<Box<dyn BufRead + Send>> {
     let compressed = Arc::new(AtomicU64::new(0));
     let counted = Counting { inner: reader, counter: Arc::clone(&compressed) };
     let mut raw = BufReader::with_capacity(BUFFER_BYTES, counted);
     let head = raw.fill_buf()?;
     if head.starts_with(&GZIP_MAGIC) {
         let decoder = flate2::bufread::MultiGzDecoder::new(raw);
-        let guard = RatioGuard { inner: decoder, compressed, out: 0, max_ratio };
+        let guard = RatioGuard { inner: decoder, compressed, out: 0, max_ratio, floor };
         Ok(Box::new(BufReader::with_capacity(BUFFER_BYTES, guard)))
     } else if head.starts_with(&ZSTD_MAGIC) {
         let decoder = zstd::stream::read::Decoder::with_buffer(raw)?;
-        let guard = RatioGuard { inner: decoder, compressed, out: 0, max_ratio };
+        let guard = RatioGuard { inner: decoder, compressed, out: 0, max_ratio, floor };
         Ok(Box::new(BufReader::with_capacity(BUFFER_BYTES, guard)))
     } else {
         Ok(Box::new(raw))
