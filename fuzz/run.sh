@@ -19,7 +19,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install --locked cargo-fuzz
 fi
 
-TARGETS=(text_file jsonl decompress normalize scan_docs)
+TARGETS=(text_file jsonl warc decompress normalize scan_docs)
 
 run() {
     local target=$1 seconds=$2

@@ -46,6 +46,17 @@ pub struct FlagConfig {
     /// Flag lines seen on one page only when they are paywall teasers or hold unrendered
     /// template placeholders (a teaser seen once is still a teaser).
     pub single_page_cues: bool,
+    /// Link-list rule: a run of at least this many unflagged short lines, none of which ends
+    /// like a sentence, is a list of links (headlines of the day, a tag cloud) even when each
+    /// line is unique (0 turns the rule off).
+    pub list_run_lines: u32,
+    /// Protection rule: a line of prose (at least `protect_min_bytes` long) that recurs on at
+    /// most this many documents and is not part of its site's template (on under half of the
+    /// site's pages) is content copied between pages (a syndicated or re-posted article, a
+    /// quote), not boilerplate (0 turns the rule off).
+    pub protect_max_docs: u32,
+    /// The shortest line, in normalized bytes, that the protection rule treats as prose.
+    pub protect_min_bytes: u32,
     /// Count exact copies of a page (same normalized content, same site, same input file) as
     /// often as they occur; by default each is counted once, so that a page scraped twice does
     /// not turn into boilerplate. The scope is one file so that counting shards of files
@@ -72,6 +83,9 @@ impl Default for FlagConfig {
             body_gap_lines: DEFAULT_BODY_GAP_LINES,
             single_page_cues: true,
             count_duplicates: false,
+            list_run_lines: DEFAULT_LIST_RUN_LINES,
+            protect_max_docs: DEFAULT_PROTECT_MAX_DOCS,
+            protect_min_bytes: DEFAULT_PROTECT_MIN_BYTES,
             max_line_bytes: 1 << 20,
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
         }
@@ -100,6 +114,13 @@ pub const DEFAULT_BODY_GAP_LINES: u32 = 2;
 
 /// A block on at least this share of its site's pages is part of the site's template.
 const TEMPLATE_SITE_FRACTION: f64 = 0.5;
+
+/// Default of [`FlagConfig::list_run_lines`].
+pub const DEFAULT_LIST_RUN_LINES: u32 = 4;
+/// Default of [`FlagConfig::protect_max_docs`].
+pub const DEFAULT_PROTECT_MAX_DOCS: u32 = 5;
+/// Default of [`FlagConfig::protect_min_bytes`].
+pub const DEFAULT_PROTECT_MIN_BYTES: u32 = 100;
 
 /// The longest line, in words, that joins a teaser block as its neighbour.
 const TEASER_BLOCK_LINE_WORDS: usize = 25;
@@ -285,6 +306,18 @@ impl Flagger<'_> {
                 }
             }
         }
+        if cfg.protect_max_docs > 0 {
+            protect_prose(view, &mut flags, cfg);
+        }
+        if cfg.list_run_lines > 0 {
+            flag_link_lists(
+                text,
+                view,
+                &mut flags,
+                cfg.list_run_lines as usize,
+                cfg.gap_line_bytes.max(80),
+            );
+        }
         if cfg.gap_lines > 0 {
             fill_gaps(view, &mut flags, cfg.gap_lines as usize, cfg.gap_line_bytes);
         }
@@ -422,6 +455,60 @@ fn keep_body_only(view: &LineView, flags: &mut [LineFlag], max_gap: usize) {
             for f in &mut flags[run.0..run.1] {
                 f.outside_body = true;
             }
+        }
+    }
+}
+
+/// The link-list rule: long runs of short lines that are not sentences.
+fn flag_link_lists(
+    text: &[u8],
+    view: &LineView,
+    flags: &mut [LineFlag],
+    min_run: usize,
+    max_bytes: u32,
+) {
+    let is_item = |j: usize| {
+        let line = view.lines[view.non_blank[j] as usize];
+        let t = text[line.start..line.end].trim_ascii_end();
+        view.lengths[j] <= max_bytes
+            && !t.ends_with(b".")
+            && !t.ends_with(b"!")
+            && !t.ends_with(b"?")
+            && !t.ends_with(b":")
+            && !t.ends_with("\u{201d}".as_bytes())
+            && !t.ends_with(b"\"")
+    };
+    let mut j = 0;
+    while j < flags.len() {
+        if flags[j].flagged() || !is_item(j) {
+            j += 1;
+            continue;
+        }
+        let start = j;
+        while j < flags.len() && !flags[j].flagged() && is_item(j) {
+            j += 1;
+        }
+        if j - start >= min_run {
+            for f in &mut flags[start..j] {
+                f.context = true;
+            }
+        }
+    }
+}
+
+/// The protection rule: long lines flagged only for recurring on a few pages, outside the
+/// site's template, go back to content.
+fn protect_prose(view: &LineView, flags: &mut [LineFlag], cfg: &FlagConfig) {
+    for (j, f) in flags.iter_mut().enumerate() {
+        if f.cross
+            && !f.within
+            && !f.template
+            && f.docs <= cfg.protect_max_docs
+            && view.lengths[j] >= cfg.protect_min_bytes
+        {
+            f.cross = false;
+            f.cross_window = false;
+            f.window_to_next = false;
         }
     }
 }
@@ -564,7 +651,13 @@ mod tests {
 
     /// Recurrence alone: the context and body rules off.
     fn recurrence_only() -> FlagConfig {
-        FlagConfig { shingle: 3, gap_lines: 0, body_min_site_pages: 0, ..FlagConfig::default() }
+        FlagConfig {
+            shingle: 3,
+            gap_lines: 0,
+            body_min_site_pages: 0,
+            list_run_lines: 0,
+            ..FlagConfig::default()
+        }
     }
 
     #[test]
@@ -680,5 +773,43 @@ mod tests {
         assert_eq!(parts, [(0, 3), (4, 4)]);
         let header = spans(&docs, &recurrence_only(), 2);
         assert_eq!(header[0].parts[0].key, s[0].parts[0].key);
+    }
+
+    #[test]
+    fn protection_keeps_an_article_copied_to_a_second_page() {
+        let article = "The council voted on Tuesday night to approve the new ferry route to the \
+            islands, after a long debate about the cost of the harbour works.";
+        let pages: Vec<String> = (0..6)
+            .map(|i| {
+                let body = if i < 2 { article.to_string() } else { format!("Page {i} has its own story of ferries and gulls and tides, told at length here.") };
+                format!("Gazette\nHome\nNews\nSport\n{body}\nAbout us\nContact\n")
+            })
+            .collect();
+        let docs: Vec<(&str, &str)> = pages.iter().map(|p| ("s", p.as_str())).collect();
+        let off = FlagConfig { protect_max_docs: 0, ..recurrence_only() };
+        let flagged: u32 = spans(&docs, &off, 0).iter().map(|s| s.lines).sum();
+        assert_eq!(flagged, 7, "without protection the copied article is boilerplate");
+        let on = FlagConfig { protect_max_docs: 5, protect_min_bytes: 100, ..recurrence_only() };
+        let s = spans(&docs, &on, 0);
+        assert_eq!(s.iter().map(|s| s.lines).sum::<u32>(), 6);
+        assert_eq!((s[0].last_line, s[1].first_line), (3, 5));
+    }
+
+    #[test]
+    fn link_list_rule_takes_runs_of_headlines_but_not_prose() {
+        let page = "Home\nNews\nCouncil approves ferry route\nGoats eat the school hedge\n\
+            Tram works close the bridge\nMarket traders fear rent rise\n\
+            The council voted on Tuesday to approve the ferry route.\nAbout us\n";
+        let other = "Home\nNews\nA different story with its own sentences in it.\nAbout us\n";
+        let docs = [("s", page), ("s", other)];
+        let off = recurrence_only();
+        let on = FlagConfig { list_run_lines: 4, gap_line_bytes: 60, ..off.clone() };
+        let lines = |cfg: &FlagConfig| -> Vec<(u32, u32)> {
+            spans(&docs, cfg, 0).iter().map(|s| (s.first_line, s.last_line)).collect()
+        };
+        assert_eq!(lines(&off), [(0, 1), (7, 7)]);
+        assert_eq!(lines(&on), [(0, 5), (7, 7)]);
+        let three = FlagConfig { list_run_lines: 5, ..on };
+        assert_eq!(lines(&three), [(0, 1), (7, 7)]);
     }
 }

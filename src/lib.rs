@@ -48,6 +48,7 @@ pub mod doc;
 pub mod error;
 pub mod eval;
 pub mod flag;
+pub mod gen;
 pub mod hash;
 pub mod input;
 pub mod normalize;

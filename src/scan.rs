@@ -101,8 +101,22 @@ fn read_batches<F>(files: &[InputFile], problems: Vec<InputProblem>, read: &Read
 where
     F: FnOnce(std::sync::mpsc::Receiver<Vec<Item>>, Arc<AtomicU64>),
 {
+    read_batches_counting(files, problems, read, |rx, bytes, _| each(rx, bytes))
+}
+
+/// [`read_batches`], also handing over the counter of records skipped (WARC requests and the
+/// like), final once the receiver is drained.
+fn read_batches_counting<F>(
+    files: &[InputFile],
+    problems: Vec<InputProblem>,
+    read: &ReadConfig,
+    each: F,
+) where
+    F: FnOnce(std::sync::mpsc::Receiver<Vec<Item>>, Arc<AtomicU64>, Arc<AtomicU64>),
+{
     let corpus = Corpus::new(files.to_vec(), problems, read.clone());
     let bytes = corpus.bytes_read();
+    let skipped = corpus.skipped_records();
     let (tx, rx) = sync_channel::<Vec<Item>>(4);
     std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -122,7 +136,7 @@ where
                 let _ = tx.send(batch);
             }
         });
-        each(rx, bytes);
+        each(rx, bytes, skipped);
     });
 }
 
@@ -195,18 +209,24 @@ pub struct SiteProfiles {
 /// Sites with fewer pages have no profile: one page cannot be compared with its site.
 pub const PROFILE_MIN_PAGES: u64 = 3;
 
-/// Pass between count and mark: flags every page to learn each site's usual kept length.
-/// Skipped (empty profiles) when no site has [`PROFILE_MIN_PAGES`] pages.
-pub fn profile_sites(
+/// Pass between count and mark: flags every page once to learn each site's usual kept length
+/// (sites of [`PROFILE_MIN_PAGES`] pages or more) and, with `dedup`, each page's content
+/// signature. Skipped when there is nothing to learn.
+pub fn learn(
     files: &[InputFile],
     counts: &Counts,
     config: &ScanConfig,
+    dedup: Option<&DedupConfig>,
     progress: &dyn Progress,
-) -> SiteProfiles {
-    if !counts.sites.values().any(|s| s.docs >= PROFILE_MIN_PAGES) {
-        return SiteProfiles::default();
+) -> (SiteProfiles, Option<Signatures>) {
+    let profile = counts.sites.values().any(|s| s.docs >= PROFILE_MIN_PAGES);
+    if !profile && dedup.is_none() {
+        return (SiteProfiles::default(), None);
     }
     let normalizer = Normalizer::new(&config.normalize);
+    let content_normalizer =
+        Normalizer::new(&NormalizeConfig { digit_class: false, ..config.normalize });
+    // Flagged as mark flags, so that content is what the outputs will call content.
     let classifiers = Classifiers::default();
     let flagger = Flagger {
         counts,
@@ -214,21 +234,38 @@ pub fn profile_sites(
         normalizer: &normalizer,
         classifiers: Some(&classifiers),
     };
-    progress.start(Phase::Profile, total_size(files));
+    let hasher = dedup.map(|d| MinHasher::new(d.permutations, d.seed));
+    let signer = dedup.zip(hasher.as_ref()).map(|(d, h)| Signer {
+        config: d,
+        hasher: h,
+        counts,
+        normalizer: &content_normalizer,
+    });
+    let mut sigs = dedup.map(Signatures::new);
     let mut kept: FxHashMap<SiteKey, Vec<u64>> = FxHashMap::default();
+    progress.start(if dedup.is_some() { Phase::Sign } else { Phase::Profile }, total_size(files));
     let mut docs_done = 0u64;
     read_batches(files, Vec::new(), &config.read, |rx, bytes| {
         for batch in rx {
-            let lengths: Vec<Option<(SiteKey, u64)>> = batch
+            let learnt: Vec<Option<(u64, Option<DocSignature>)>> = batch
                 .par_iter()
                 .map(|item| {
                     let doc = item.as_ref().ok()?;
                     let (view, spans) = flagger.flag(&doc.text, &doc.site);
-                    Some((SiteKey::of(&doc.site), kept_bytes(&view, &spans)))
+                    let sig = signer.as_ref().map(|s| s.sign(&doc.text, &doc.site, &view, &spans));
+                    Some((kept_bytes(&view, &spans), sig))
                 })
                 .collect();
-            for (site, n) in lengths.into_iter().flatten() {
-                kept.entry(site).or_default().push(n);
+            for (item, learnt) in batch.iter().zip(learnt) {
+                let (Ok(doc), Some((kept_len, sig))) = (item, learnt) else { continue };
+                let site = SiteKey::of(&doc.site);
+                if profile {
+                    kept.entry(site).or_default().push(kept_len);
+                }
+                if let (Some(sigs), Some(sig)) = (sigs.as_mut(), sig) {
+                    debug_assert_eq!(doc.seq.0 as usize, sigs.len());
+                    sigs.push(&doc.id, site, &sig);
+                }
             }
             docs_done += batch.len() as u64;
             progress.update(bytes.load(Ordering::Relaxed), docs_done);
@@ -243,7 +280,7 @@ pub fn profile_sites(
             (site, v[v.len() / 2])
         })
         .collect();
-    SiteProfiles { median_kept }
+    (SiteProfiles { median_kept }, sigs)
 }
 
 /// Bytes of the normalized non-blank lines outside every span.
@@ -295,7 +332,8 @@ pub fn mark(
     let mut outcome: Result<()> = Ok(());
     let mut docs_done = 0u64;
     let mut ids = IdRegistry::default();
-    read_batches(files, walk_problems, &config.read, |rx, bytes| {
+    let mut skipped_records = 0u64;
+    read_batches_counting(files, walk_problems, &config.read, |rx, bytes, skipped| {
         for batch in rx {
             let results: Vec<Option<DocResult>> = batch
                 .par_iter()
@@ -351,10 +389,12 @@ pub fn mark(
             docs_done += batch.len() as u64;
             progress.update(bytes.load(Ordering::Relaxed), docs_done);
         }
+        skipped_records = skipped.load(Ordering::Relaxed);
     });
     progress.finish();
     outcome?;
     let mut report = report.finish();
+    report.totals.skipped_records = skipped_records;
     report.duplicates = duplicates.map(crate::report::DuplicateReport::new);
     Ok(report)
 }
@@ -390,55 +430,6 @@ impl IdRegistry {
             format!("duplicate id {:?}, first used at {first}; both documents kept", doc.id),
         ))
     }
-}
-
-/// The sign pass: flags every document against `counts` and keeps the signature of its
-/// content, in input order. Unreadable records are skipped (mark reports them).
-pub fn sign(
-    files: &[InputFile],
-    counts: &Counts,
-    config: &ScanConfig,
-    dedup: &DedupConfig,
-    progress: &dyn Progress,
-) -> Signatures {
-    let normalizer = Normalizer::new(&config.normalize);
-    let content_normalizer =
-        Normalizer::new(&NormalizeConfig { digit_class: false, ..config.normalize });
-    // Flagged as mark flags, so that content is what the outputs will call content.
-    let classifiers = Classifiers::default();
-    let flagger = Flagger {
-        counts,
-        config: &config.flag,
-        normalizer: &normalizer,
-        classifiers: Some(&classifiers),
-    };
-    let hasher = MinHasher::new(dedup.permutations, dedup.seed);
-    let signer = Signer { config: dedup, hasher: &hasher, counts, normalizer: &content_normalizer };
-    let mut sigs = Signatures::new(dedup);
-    progress.start(Phase::Sign, total_size(files));
-    let mut docs_done = 0u64;
-    read_batches(files, Vec::new(), &config.read, |rx, bytes| {
-        for batch in rx {
-            let signed: Vec<Option<DocSignature>> = batch
-                .par_iter()
-                .map(|item| {
-                    let doc = item.as_ref().ok()?;
-                    let (view, spans) = flagger.flag(&doc.text, &doc.site);
-                    Some(signer.sign(&doc.text, &doc.site, &view, &spans))
-                })
-                .collect();
-            for (item, sig) in batch.iter().zip(signed) {
-                if let (Ok(doc), Some(sig)) = (item, sig) {
-                    debug_assert_eq!(doc.seq.0 as usize, sigs.len());
-                    sigs.push(&doc.id, SiteKey::of(&doc.site), &sig);
-                }
-            }
-            docs_done += batch.len() as u64;
-            progress.update(bytes.load(Ordering::Relaxed), docs_done);
-        }
-    });
-    progress.finish();
-    sigs
 }
 
 /// Expands `paths` into files (with display names applied) and the problems found listing them.
@@ -515,15 +506,15 @@ fn learn_and_mark(
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
-    let profiles = profile_sites(files, counts, config, progress);
-    let duplicates = match &config.dedup {
-        Some(dedup) => {
-            dedup.validate()?;
-            let sigs = sign(files, counts, config, dedup, progress);
-            Some(find_duplicates(&sigs, dedup, counts))
-        }
-        None => None,
-    };
+    if let Some(dedup) = &config.dedup {
+        dedup.validate()?;
+    }
+    let (profiles, sigs) = learn(files, counts, config, config.dedup.as_ref(), progress);
+    let duplicates = config
+        .dedup
+        .as_ref()
+        .zip(sigs.as_ref())
+        .map(|(dedup, sigs)| find_duplicates(sigs, dedup, counts));
     let learned = Learned { counts, profiles: &profiles, duplicates: duplicates.as_ref() };
     mark(files, problems, learned, config, progress, sinks)
 }
@@ -562,4 +553,70 @@ pub fn scan_memory(
     };
     let counts = count(&list, &config, progress);
     learn_and_mark(&list, Vec::new(), &counts, &config, progress, sinks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::NoProgress;
+
+    fn corpus(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut lines = String::new();
+        for i in 0..600 {
+            let site = i % 3;
+            lines.push_str(&format!(
+                "{{\"id\":{i},\"site\":\"s{site}\",\"text\":\"Site {site} header\\nHome\\nNews\\nStory {i} of many, about the {} of the harbour.\\nFooter of site {site}\\n\"}}\n",
+                ["tides", "gulls", "ferries", "quay"][i % 4]
+            ));
+        }
+        let path = dir.join("c.jsonl");
+        std::fs::write(&path, lines).unwrap();
+        vec![path]
+    }
+
+    fn config() -> ScanConfig {
+        let mut c = ScanConfig { top: 20, ..ScanConfig::default() };
+        c.read.fields.site_field = Some("site".into());
+        c
+    }
+
+    /// Counting in batches on any number of threads gives the same table.
+    #[test]
+    fn counts_are_the_same_for_any_thread_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let (files, _) = input::expand(&corpus(dir.path()));
+        let snapshot = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let counts = pool.install(|| count(&files, &config(), &NoProgress));
+            let mut v: Vec<_> =
+                counts.per_site.iter().map(|(k, t)| (*k, t.docs, t.occurrences)).collect();
+            v.sort_unstable();
+            (counts.documents, counts.duplicates, v)
+        };
+        let one = snapshot(1);
+        // Digits fold, so many stories are exact copies of one another on their site.
+        assert_eq!(one.0 + one.1, 600);
+        assert!(one.1 > 0);
+        assert_eq!(snapshot(2), one);
+        assert_eq!(snapshot(4), one);
+    }
+
+    /// Documents reach the sinks in input order, each once, with their spans.
+    #[test]
+    fn sinks_see_every_document_in_input_order() {
+        struct Order(Vec<u64>);
+        impl DocSink for Order {
+            fn document(&mut self, doc: &Document, result: &DocResult) -> Result<()> {
+                assert!(!result.spans.is_empty(), "the header recurs on every page");
+                self.0.push(doc.seq.0);
+                Ok(())
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut order = Order(Vec::new());
+        let report = scan(&corpus(dir.path()), &config(), &NoProgress, &mut [&mut order]).unwrap();
+        assert_eq!(order.0, (0..600).collect::<Vec<u64>>());
+        assert_eq!(report.totals.documents, 600);
+        assert_eq!(report.totals.sites, 3);
+    }
 }

@@ -115,6 +115,17 @@ pub struct DetectArgs {
     /// Do not flag paywall teasers and template placeholders seen on one page only.
     #[arg(long)]
     pub no_single_page_cues: bool,
+    /// Link-list rule: flag runs of at least N unflagged short lines that are not sentences
+    /// (lists of headlines, tag clouds); 0: off.
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_LIST_RUN_LINES, value_name = "N")]
+    pub list_run_lines: u32,
+    /// Protection rule: keep lines of prose that recur on at most N documents outside the
+    /// site's template (copied articles, quotes); 0: off.
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_PROTECT_MAX_DOCS, value_name = "N")]
+    pub protect_max_docs: u32,
+    /// The shortest line (normalized bytes) the protection rule treats as prose.
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_PROTECT_MIN_BYTES, value_name = "BYTES")]
+    pub protect_min_bytes: u32,
     /// Count exact copies of a page on one site as often as they occur (by default once).
     #[arg(long)]
     pub count_duplicates: bool,
@@ -160,6 +171,9 @@ impl DetectArgs {
             gap_lines: self.gap_lines,
             gap_line_bytes: self.gap_line_bytes,
             count_duplicates: self.count_duplicates,
+            list_run_lines: self.list_run_lines,
+            protect_max_docs: self.protect_max_docs,
+            protect_min_bytes: self.protect_min_bytes,
             single_page_cues: !self.no_single_page_cues,
             body_min_site_pages: self.body_min_site_pages,
             body_gap_lines: self.body_gap_lines,

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod count;
 pub mod eval;
+pub mod gen;
 pub mod mark;
 pub mod merge;
 pub mod progress;
@@ -33,6 +34,8 @@ pub enum Command {
     Merge(merge::Args),
     /// Flag inputs against merged counts and write scan's outputs (last map step).
     Mark(mark::Args),
+    /// Write a synthetic crawl (JSONL, text files or WARC) for tests and benchmarks.
+    Gen(gen::Args),
 }
 
 /// How a run ended.
@@ -62,5 +65,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Count(args) => count::run(args, &cli.global),
         Command::Merge(args) => merge::run(args, &cli.global),
         Command::Mark(args) => mark::run(args, &cli.global),
+        Command::Gen(args) => gen::run(args, &cli.global),
     })
 }

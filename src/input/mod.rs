@@ -1,15 +1,19 @@
-//! Input: files and folders of pages, JSONL shards, gzip and zstd, turned into [`Document`]s.
+//! Input: files and folders of pages, JSONL shards, WARC and WET files, gzip and zstd, turned
+//! into [`Document`]s.
 //!
 //! [`expand`] turns the user's paths into a sorted, deterministic list of [`InputFile`]s;
 //! [`Corpus`] reads them in order and yields documents or [`InputProblem`]s. A bad record is a
 //! problem, not an error: it is reported and the reader goes on with the next one.
 
 pub mod decompress;
+pub mod html;
 pub mod jsonl;
 pub mod site;
 pub mod text_file;
 pub mod walk;
+pub mod warc;
 
+use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -28,6 +32,8 @@ pub enum Format {
     Text,
     /// One JSON object per line (`.jsonl`, `.json`, `.ndjson`).
     Jsonl,
+    /// WARC or WET records (`.warc`, `.wet`); any file starting with `WARC/` is read as one.
+    Warc,
 }
 
 /// Which JSON fields hold what. Dotted names reach into nested objects (`metadata.url`).
@@ -147,6 +153,7 @@ pub struct Corpus {
     config: Arc<ReadConfig>,
     next_seq: u64,
     bytes_read: Arc<AtomicU64>,
+    skipped_records: Arc<AtomicU64>,
 }
 
 impl Corpus {
@@ -159,12 +166,19 @@ impl Corpus {
             config: Arc::new(config),
             next_seq: 0,
             bytes_read: Arc::new(AtomicU64::new(0)),
+            skipped_records: Arc::new(AtomicU64::new(0)),
         }
     }
 
     /// A counter of raw (compressed) bytes read from files so far, for progress display.
     pub fn bytes_read(&self) -> Arc<AtomicU64> {
         Arc::clone(&self.bytes_read)
+    }
+
+    /// A counter of records read but not taken as documents (WARC requests, metadata,
+    /// responses that are not HTML pages).
+    pub fn skipped_records(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.skipped_records)
     }
 
     fn open(&self, file: InputFile) -> Box<dyn Iterator<Item = Item> + Send> {
@@ -186,16 +200,29 @@ impl Corpus {
                 0,
                 format!("cannot open: {e}"),
             )))),
-            Ok(reader) => match file.format {
-                Format::Text => Box::new(text_file::TextFileReader::new(
-                    file,
-                    reader,
-                    self.config.max_record_bytes,
-                )),
-                Format::Jsonl => {
-                    Box::new(jsonl::JsonlReader::new(file, reader, Arc::clone(&self.config)))
+            Ok(mut reader) => {
+                // A file named directly is JSONL when its name says nothing; it is WARC when
+                // it starts like one.
+                let warc = file.format == Format::Warc
+                    || (file.format == Format::Jsonl && reader.fill_buf().is_ok_and(warc::is_warc));
+                if warc {
+                    let skipped = Arc::clone(&self.skipped_records);
+                    let max = self.config.max_record_bytes;
+                    return Box::new(
+                        warc::WarcReader::new(file, reader, skipped).with_max_record_bytes(max),
+                    );
                 }
-            },
+                match file.format {
+                    Format::Text | Format::Warc => Box::new(text_file::TextFileReader::new(
+                        file,
+                        reader,
+                        self.config.max_record_bytes,
+                    )),
+                    Format::Jsonl => {
+                        Box::new(jsonl::JsonlReader::new(file, reader, Arc::clone(&self.config)))
+                    }
+                }
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ pub fn format_by_name(name: &str) -> Option<Format> {
     match ext {
         "txt" | "md" | "text" => Some(Format::Text),
         "jsonl" | "json" | "ndjson" => Some(Format::Jsonl),
+        "warc" | "wet" => Some(Format::Warc),
         _ => None,
     }
 }
@@ -92,6 +93,8 @@ mod tests {
         assert_eq!(format_by_name("a.MD"), Some(Format::Text));
         assert_eq!(format_by_name("a.jsonl.gz"), Some(Format::Jsonl));
         assert_eq!(format_by_name("a.json.zst"), Some(Format::Jsonl));
+        assert_eq!(format_by_name("a.warc.gz"), Some(Format::Warc));
+        assert_eq!(format_by_name("CC-MAIN-1-00000.warc.wet.gz"), Some(Format::Warc));
         assert_eq!(format_by_name("a.html"), None);
         assert_eq!(format_by_name("README"), None);
     }

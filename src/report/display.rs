@@ -1,4 +1,4 @@
-//! How figures and labels read in the renderers meant for people (HTML, Markdown): byte sizes,
+//! How figures and labels read in the renderers meant for people (summary, HTML, Markdown): byte sizes,
 //! percentages, counts with separators, kind names, samples on one line.
 
 use crate::flag::PartKind;

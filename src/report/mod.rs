@@ -125,6 +125,9 @@ pub struct Totals {
     pub duplicate_documents: u64,
     /// Records or files that could not be read, and documents that reused an id.
     pub problems: u64,
+    /// Records read but not pages: WARC requests, metadata, warcinfo, and responses that are
+    /// not 2xx HTML.
+    pub skipped_records: u64,
 }
 
 /// One distinct recurring span: the same normalized lines wherever they stand.

@@ -2,9 +2,9 @@
 
 use std::fmt::Write;
 
+use super::display::{human_bytes, kind_label, one_line, percent, ratio};
 use super::{DuplicateReport, Render, Report};
 use crate::dedup::DupKind;
-use crate::flag::PartKind;
 
 /// A plain-text summary: totals, the top recurring spans with a sample, and per-site shares.
 pub struct Summary {
@@ -21,45 +21,6 @@ pub struct Summary {
 impl Default for Summary {
     fn default() -> Self {
         Summary { spans: 15, sites: 20, sample_chars: 72, clusters: 10 }
-    }
-}
-
-fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
-}
-
-fn ratio(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
-}
-
-fn percent(share: f64) -> String {
-    format!("{:.1}%", share * 100.0)
-}
-
-/// The sample on one line: lines joined with " ⏎ ", cut to `chars` characters.
-fn one_line(sample: &str, chars: usize) -> String {
-    let joined: String =
-        sample.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ⏎ ");
-    if joined.chars().count() <= chars {
-        joined
-    } else {
-        let cut: String = joined.chars().take(chars.saturating_sub(1)).collect();
-        format!("{cut}…")
     }
 }
 
@@ -89,6 +50,13 @@ impl Render for Summary {
             t.spans,
             t.distinct_spans
         );
+        if t.skipped_records > 0 {
+            let _ = writeln!(
+                s,
+                "skipped: {} WARC records that are not HTML pages (requests, metadata, …)",
+                t.skipped_records
+            );
+        }
         if t.problems > 0 {
             let _ = writeln!(
                 s,
@@ -112,13 +80,7 @@ impl Render for Summary {
                 "rank", "docs", "sites", "lines", "share", "class", "kind"
             );
             for row in r.top_spans.iter().take(self.spans) {
-                let kind = match row.kind {
-                    PartKind::CrossPage => "cross-page",
-                    PartKind::WithinPage => "within-page",
-                    PartKind::Context => "context",
-                    PartKind::OutsideBody => "beyond-body",
-                    PartKind::SinglePage => "single-page",
-                };
+                let kind = kind_label(row.kind);
                 // The masked template when it stands for several texts, else the text itself.
                 let text = if row.variants > 1 { &row.template } else { &row.sample };
                 let _ = writeln!(

@@ -95,6 +95,8 @@ fn fast_flags(docs: &[(String, String)], k: usize, min_docs: u32) -> Vec<BTreeSe
         min_docs,
         gap_lines: 0,
         body_min_site_pages: 0,
+        list_run_lines: 0,
+        protect_max_docs: 0,
         ..FlagConfig::default()
     };
     // Two tables filled alternately and merged, as two threads would.

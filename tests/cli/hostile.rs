@@ -360,3 +360,29 @@ fn empty_inputs_of_every_shape() {
     assert_eq!(u(&run.report["totals"], "documents"), 0);
     assert!(run.annotations.is_empty() && run.clean.is_empty() && run.removed.is_empty());
 }
+
+/// A WET conversion record: text as it is.
+fn wet_record(n: usize, text: &str) -> String {
+    format!(
+        "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: https://harbourpost.example/{n}\r\n\
+         WARC-Record-ID: <urn:uuid:{n}>\r\nContent-Length: {}\r\n\r\n{text}\r\n\r\n",
+        text.len()
+    )
+}
+
+/// A WARC record whose Content-Length runs past the end of the file: the records before it
+/// are kept, the cut one is a problem naming its number and offset.
+#[test]
+fn warc_content_length_past_the_end_of_the_file() {
+    let t = CliTest::new();
+    let mut bytes = wet_record(1, &format!("{HEADER}The ferry runs again.\n"));
+    bytes.push_str(&wet_record(2, &format!("{HEADER}Rain on Tuesday.\n")));
+    let offset = bytes.len();
+    bytes.push_str(
+        "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:3>\r\n\
+         Content-Length: 100000\r\n\r\nThe text stops here",
+    );
+    let input = t.write("cut.warc", bytes);
+    let at = format!("{}: record 3 (byte {offset})", input.display());
+    check_problem(&t, &input, &at, "runs past the end of the file", 2);
+}

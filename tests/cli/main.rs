@@ -8,6 +8,7 @@ mod atomic;
 mod classify;
 mod distributed;
 mod eval;
+mod gen;
 mod hostile;
 mod limits;
 mod nothing_lost;
@@ -15,6 +16,7 @@ mod render;
 mod scan;
 mod scan_inputs;
 mod scan_outputs;
+mod scan_warc;
 
 use std::path::{Path, PathBuf};
 
