@@ -181,6 +181,31 @@ mod tests {
         assert!(wrap(io::Cursor::new(gz)).unwrap().read_to_end(&mut out).is_err());
     }
 
+    fn drain(mut r: Box<dyn BufRead + Send>) -> (u64, Option<io::Error>) {
+        let mut buf = vec![0u8; 1 << 16];
+        let mut total = 0;
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) => return (total, None),
+                Ok(n) => total += n as u64,
+                Err(e) => return (total, Some(e)),
+            }
+        }
+    }
+
+    #[test]
+    fn bombs_stop_at_the_ratio_cap_and_plain_files_never_do() {
+        let zeros = zstd::encode_all(&vec![0u8; 8 << 20][..], 3).unwrap();
+        let (out, err) = drain(wrap_capped(io::Cursor::new(zeros.clone()), 50, 1 << 20).unwrap());
+        let err = err.expect("stopped");
+        assert!(err.to_string().contains("likely decompression bomb"), "{err}");
+        assert!(out < 2 << 20, "{out} bytes out before the stop");
+        // The cap off, or past the floor only: read to the end.
+        assert_eq!(drain(wrap_capped(io::Cursor::new(zeros), 0, 1 << 20).unwrap()).0, 8 << 20);
+        let plain = vec![0u8; 4 << 20];
+        assert_eq!(drain(wrap_capped(io::Cursor::new(plain), 1, 0).unwrap()).0, 4 << 20);
+    }
+
     #[test]
     fn suffixes() {
         assert_eq!(strip_compression_suffix("a.jsonl.gz"), "a.jsonl");

@@ -344,6 +344,45 @@ mod tests {
         assert_eq!(items[1].as_ref().unwrap().text, "x\u{FFFD}y \u{1F600}".as_bytes());
     }
 
+    fn read_capped(text: &[u8], max: u64) -> Vec<Item> {
+        let file = InputFile {
+            path: "t.jsonl".into(),
+            display: "t.jsonl".into(),
+            relative: String::new(),
+            format: Format::Jsonl,
+        };
+        let reader = crate::input::decompress::wrap(std::io::Cursor::new(text.to_vec())).unwrap();
+        let config = ReadConfig { max_record_bytes: max, ..ReadConfig::default() };
+        JsonlReader::new(file, reader, Arc::new(config)).collect()
+    }
+
+    #[test]
+    fn record_cap_skips_long_lines_and_keeps_counting() {
+        let rec = |t: &str| format!("{{\"text\":\"{t}\"}}");
+        let exact = rec("abcd"); // 15 bytes
+        let input = format!("{exact}\n{}\r\n{exact}", rec("abcde"));
+        let items = read_capped(input.as_bytes(), exact.len() as u64);
+        assert_eq!(items.len(), 3);
+        assert!(items[0].is_ok() && items[2].is_ok(), "{items:?}");
+        let p = items[1].as_ref().unwrap_err();
+        assert_eq!((p.source_ref.record, p.source_ref.offset), (2, 16));
+        assert!(p.message.contains("longer than 15 (--max-record-bytes)"), "{}", p.message);
+        let last = items[2].as_ref().unwrap();
+        assert_eq!((last.source.record, last.source.offset), (3, 16 + 18));
+    }
+
+    /// Fuzz finding (jsonl target, first run): the record cap counts the bytes of the line,
+    /// and lossy decoding turns each stray byte into a 3-byte U+FFFD, so a document's text can
+    /// be up to 3 times the cap. Memory stays bounded by that; the target now checks 3x.
+    #[test]
+    fn fuzz_jsonl_lossy_text_may_exceed_the_record_cap() {
+        let line = b"{\"text\":\"\xd7\xd7\xd7\xd7\xd7\xd7\"}";
+        let items = read_capped(line, line.len() as u64);
+        let doc = items[0].as_ref().unwrap();
+        assert_eq!(doc.text.len(), 18);
+        assert!(doc.text.len() as u64 > line.len() as u64 / 2 && doc.text.len() <= 3 * line.len());
+    }
+
     #[test]
     fn crlf_line_ends_between_records() {
         let items = read(b"{\"text\":\"a\"}\r\n{\"text\":\"b\"}\r\n", FieldConfig::default());
