@@ -39,7 +39,7 @@ pub(crate) fn put_owned(obj: &mut Map<String, Value>, key: &str, bytes: Vec<u8>)
     }
 }
 
-/// The exact bytes stored by [`put_bytes`].
+/// The exact bytes stored by `put_bytes`: `<key>_base64` when present, else the string.
 pub fn get_bytes(obj: &Map<String, Value>, key: &str) -> Option<Vec<u8>> {
     if let Some(Value::String(b64)) = obj.get(&format!("{key}_base64")) {
         return base64::engine::general_purpose::STANDARD.decode(b64).ok();
