@@ -30,8 +30,9 @@
 # 4. Prints a Markdown table (wall time, peak RSS, MB/s of input, each time's ratio to chaff
 #    scan's, the load average when the run started) and writes it to target/peers-results.md.
 #
-# Peak RSS is GNU time's: the largest single process of the run (for datatrove's worker
-# processes, the largest of them, not their sum). Every run's output is in
+# Peak RSS twice: GNU time's (the largest single process it waited for: it misses
+# datatrove's pool workers) and the peak of the sum over all the run's processes, sampled
+# every 0.1 s from /proc (benches/peers/measure.py). Every run's output is in
 # target/peers/logs/. Idempotent: installs and the corpus are made only when missing, and
 # each tool's output folder is cleared before its run. Not part of ./test.sh or CI: it takes
 # minutes per GiB (datatrove most of them). PEERS_TIMEOUT (seconds, default 7200) caps each
@@ -133,8 +134,9 @@ flagged() {
     n=$(python3 benches/peers/flagged.py "$2" "$3") && printf '%s\t%s\n' "$1" "$n" >>"$flagged"
 }
 
-# run NAME COMMAND...: times COMMAND, appends NAME, wall seconds, peak RSS KiB, load to
-# $results; its output goes to $logs/NAME.log.
+# run NAME COMMAND...: times COMMAND, appends NAME, wall seconds, peak RSS KiB (GNU time's:
+# the largest process), peak RSS KiB of all its processes together (benches/peers/measure.py)
+# and the load to $results; its output goes to $logs/NAME.log.
 slug() { tr -c 'a-zA-Z0-9\n' '-' <<<"$1"; }
 
 run() {
@@ -144,21 +146,18 @@ run() {
     local load
     load=$(cut -d' ' -f1 /proc/loadavg)
     log "$name (load $load)"
-    local status=0 start end
-    start=$(date +%s.%N)
-    timeout "$PEERS_TIMEOUT" /usr/bin/time -v -o "$logs/$slug.time" "$@" >"$logs/$slug.log" 2>&1 ||
-        status=$?
-    end=$(date +%s.%N)
+    local status=0
+    timeout "$PEERS_TIMEOUT" python3 benches/peers/measure.py "$logs/$slug.measure" \
+        /usr/bin/time -v -o "$logs/$slug.time" "$@" >"$logs/$slug.log" 2>&1 || status=$?
     if [[ $status -ne 0 ]]; then
         log "$name failed (exit $status): see $logs/$slug.log"
-        printf '%s\t\t\t%s\tfailed (exit %s)\n' "$name" "$load" "$status" >>"$results"
+        printf '%s\t\t\t\t%s\tfailed (exit %s)\n' "$name" "$load" "$status" >>"$results"
         return 0
     fi
-    # GNU time's wall clock has 10 ms steps: the wall time is measured here.
-    local wall rss
-    wall=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+    local wall tree rss
+    read -r wall tree <"$logs/$slug.measure"
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$logs/$slug.time")
-    printf '%s\t%s\t%s\t%s\t\n' "$name" "$wall" "$rss" "$load" >>"$results"
+    printf '%s\t%s\t%s\t%s\t%s\t\n' "$name" "$wall" "$rss" "$tree" "$load" >>"$results"
     log "$name: $wall s, $((rss / 1024)) MiB"
 }
 
@@ -240,14 +239,15 @@ print(
     f"{nbytes / 1e6:.0f} MB, {lines} lines of text; {cores} cores. `vs chaff`: wall time over "
     "`chaff scan`'s. `load`: the 1-minute load average as the run started. `flagged`: lines "
     "in chaff's spans (boilerplate, first copies included), dolma's repeated paragraphs, "
-    "datatrove's removed lines (both: every copy after the first)."
+    "datatrove's removed lines (both: every copy after the first). `peak RSS`: GNU time's "
+    "(the largest single process); `all processes`: the peak of their sum, sampled every 0.1 s."
 )
 print()
-print("| run | wall (s) | peak RSS (MiB) | MB/s | vs chaff | load | flagged |")
-print("|---|---:|---:|---:|---:|---:|---:|")
-for name, wall, rss, load, note in rows:
+print("| run | wall (s) | MB/s | vs chaff | peak RSS (MiB) | all processes (MiB) | load | flagged |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for name, wall, rss, tree, load, note in rows:
     if not wall:
-        print(f"| {name} | {note} | | | | {load} | |")
+        print(f"| {name} | {note} | | | | | {load} | |")
         continue
     wall = float(wall)
     ratio = f"{wall / base:.3g}x" if base else ""
@@ -255,7 +255,8 @@ for name, wall, rss, load, note in rows:
     n = flagged.get(name)
     share = f"{int(n) / lines:.1%}" if n and lines else (n or "")
     print(
-        f"| {name} | {wall:.3g} | {int(rss) / 1024:.0f} | {mbs:.0f} | {ratio} | {load} | {share} |"
+        f"| {name} | {wall:.3g} | {mbs:.0f} | {ratio} | {int(rss) / 1024:.0f} "
+        f"| {int(tree) / 1024:.0f} | {load} | {share} |"
     )
 EOF
 echo
