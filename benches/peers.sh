@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # chaff against its peers on one generated crawl, side by side, in one run.
 #
-#   benches/peers.sh [--size 1G] [--sites 1000] [--seed 7] [--only chaff] [--skip NAME,...]
+#   benches/peers.sh [--size 1G] [--sites 1000] [--seed 7] [--only NAME] [--skip NAME,...]
+#
+# NAME: floor, chaff (its four runs), chaff-scan (the first alone: for a scaling line),
+# dolma, datatrove.
 #
 # 1. Builds chaff and the floor (examples/floor.rs) in release mode, and installs each peer
 #    into its own virtualenv under the target folder when it is missing: venv-dolma
@@ -32,7 +35,8 @@
 #
 # Peak RSS twice: GNU time's (the largest single process it waited for: it misses
 # datatrove's pool workers) and the peak of the sum over all the run's processes, sampled
-# every 0.1 s from /proc (benches/peers/measure.py). Every run's output is in
+# every 0.1 s from /proc (benches/peers/measure.py), and the CPU time of all the run's
+# processes, which varies less than the wall time when others share the machine. Every run's output is in
 # target/peers/logs/. Idempotent: installs and the corpus are made only when missing, and
 # each tool's output folder is cleared before its run. Not part of ./test.sh or CI: it takes
 # minutes per GiB (datatrove most of them). PEERS_TIMEOUT (seconds, default 7200) caps each
@@ -134,7 +138,8 @@ flagged() {
     n=$(python3 benches/peers/flagged.py "$2" "$3") && printf '%s\t%s\n' "$1" "$n" >>"$flagged"
 }
 
-# run NAME COMMAND...: times COMMAND, appends NAME, wall seconds, peak RSS KiB (GNU time's:
+# run NAME COMMAND...: times COMMAND, appends NAME, wall seconds, CPU seconds (all its
+# processes), peak RSS KiB (GNU time's:
 # the largest process), peak RSS KiB of all its processes together (benches/peers/measure.py)
 # and the load to $results; its output goes to $logs/NAME.log.
 slug() { tr -c 'a-zA-Z0-9\n' '-' <<<"$1"; }
@@ -151,13 +156,18 @@ run() {
         /usr/bin/time -v -o "$logs/$slug.time" "$@" >"$logs/$slug.log" 2>&1 || status=$?
     if [[ $status -ne 0 ]]; then
         log "$name failed (exit $status): see $logs/$slug.log"
-        printf '%s\t\t\t\t%s\tfailed (exit %s)\n' "$name" "$load" "$status" >>"$results"
+        printf '%s\t\t\t\t\t%s\tfailed (exit %s)\n' "$name" "$load" "$status" >>"$results"
         return 0
     fi
-    local wall tree rss
-    read -r wall tree <"$logs/$slug.measure"
+    local wall cpu tree rss
+    read -r wall cpu tree <"$logs/$slug.measure"
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$logs/$slug.time")
-    printf '%s\t%s\t%s\t%s\t%s\t\n' "$name" "$wall" "$rss" "$tree" "$load" >>"$results"
+    # A run shorter than the sampling step is missed by the sampler but not by GNU time, which
+    # misses processes it does not wait for: the larger of the two.
+    cpu=$(awk -F': ' -v s="$cpu" '/(User|System) time/ { t += $2 } END { print (t > s ? t : s) }' \
+        "$logs/$slug.time")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t\n' "$name" "$wall" "$cpu" "$rss" "$tree" "$load" \
+        >>"$results"
     log "$name: $wall s, $((rss / 1024)) MiB"
 }
 
@@ -169,11 +179,13 @@ if wanted floor || wanted dolma; then
         cut -d' ' -f1)
 fi
 
-if wanted chaff; then
+if wanted chaff || wanted chaff-scan; then
     out=$peers/chaff
     rm -rf "$out" && mkdir -p "$out"
     run "chaff scan" "$chaff" scan --quiet --annotations "$out/spans.jsonl" "${files[@]}"
     flagged "chaff scan" chaff "$out/spans.jsonl"
+fi
+if wanted chaff; then
     run "chaff scan --threads 1" "$chaff" scan --quiet --threads 1 \
         --annotations "$out/spans.jsonl" "${files[@]}"
     run "chaff scan --no-dedup" "$chaff" scan --quiet --no-dedup \
@@ -240,14 +252,19 @@ print(
     "`chaff scan`'s. `load`: the 1-minute load average as the run started. `flagged`: lines "
     "in chaff's spans (boilerplate, first copies included), dolma's repeated paragraphs, "
     "datatrove's removed lines (both: every copy after the first). `peak RSS`: GNU time's "
-    "(the largest single process); `all processes`: the peak of their sum, sampled every 0.1 s."
+    "(the largest single process); `all processes`: the peak of their sum, sampled every 0.1 s. "
+    "`CPU`: user + system time of all processes: on a shared machine it varies less than "
+    "the wall time."
 )
 print()
-print("| run | wall (s) | MB/s | vs chaff | peak RSS (MiB) | all processes (MiB) | load | flagged |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
-for name, wall, rss, tree, load, note in rows:
+print(
+    "| run | wall (s) | CPU (s) | MB/s | vs chaff | peak RSS (MiB) | all processes (MiB) "
+    "| load | flagged |"
+)
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for name, wall, cpu, rss, tree, load, note in rows:
     if not wall:
-        print(f"| {name} | {note} | | | | | {load} | |")
+        print(f"| {name} | {note} | | | | | | {load} | |")
         continue
     wall = float(wall)
     ratio = f"{wall / base:.3g}x" if base else ""
@@ -255,7 +272,7 @@ for name, wall, rss, tree, load, note in rows:
     n = flagged.get(name)
     share = f"{int(n) / lines:.1%}" if n and lines else (n or "")
     print(
-        f"| {name} | {wall:.3g} | {mbs:.0f} | {ratio} | {int(rss) / 1024:.0f} "
+        f"| {name} | {wall:.3g} | {float(cpu):.3g} | {mbs:.0f} | {ratio} | {int(rss) / 1024:.0f} "
         f"| {int(tree) / 1024:.0f} | {load} | {share} |"
     )
 EOF

@@ -1,12 +1,13 @@
-"""Runs a command and prints its wall time and the peak RSS of all its processes together.
+"""Runs a command; writes its wall time, CPU time and the peak RSS of all its processes.
 
     measure.py OUT_FILE COMMAND...
 
 GNU time's peak RSS is that of the largest single process it waited for, and it misses
 worker processes that are never waited for (datatrove's pool): so the command runs in a
 session of its own, and every 0.1 s the RSS of each process in that session is read from
-/proc and summed. Writes `wall_seconds peak_tree_rss_kib` to OUT_FILE; exits with the
-command's status.
+/proc and summed. The CPU time is the sum over those processes of the last user + system
+time seen (so up to 0.1 s a process may be missed). Writes `wall_seconds cpu_seconds
+peak_tree_rss_kib` to OUT_FILE; exits with the command's status.
 """
 
 import os
@@ -15,7 +16,8 @@ import sys
 import time
 
 
-def session_rss_kib(sid: int) -> int:
+def sample(sid: int, cpu: dict) -> int:
+    """Returns the summed RSS (KiB) of session `sid`; records each process's CPU ticks."""
     total = 0
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -27,6 +29,7 @@ def session_rss_kib(sid: int) -> int:
             fields = stat[stat.rindex(b")") + 2 :].split()
             if int(fields[3]) != sid:  # field 6, session id
                 continue
+            cpu[pid] = int(fields[11]) + int(fields[12])  # fields 14 and 15: utime, stime
             with open(f"/proc/{pid}/status", "rb") as f:
                 for line in f:
                     if line.startswith(b"VmRSS:"):
@@ -42,8 +45,9 @@ def main() -> int:
     start = time.monotonic()
     proc = subprocess.Popen(argv, start_new_session=True)
     peak = 0
+    cpu: dict = {}
     while True:
-        peak = max(peak, session_rss_kib(proc.pid))
+        peak = max(peak, sample(proc.pid, cpu))
         try:
             proc.wait(timeout=0.1)
             break
@@ -51,7 +55,7 @@ def main() -> int:
             pass
     wall = time.monotonic() - start
     with open(out, "w") as f:
-        f.write(f"{wall:.3f} {peak}\n")
+        f.write(f"{wall:.3f} {sum(cpu.values()) / os.sysconf('SC_CLK_TCK'):.2f} {peak}\n")
     return proc.returncode
 
 
