@@ -48,13 +48,33 @@ pub struct LineView {
     pub hashes: Vec<LineHash>,
     /// Bytes of each non-blank line's normalized form, parallel to `non_blank`.
     pub lengths: Vec<u32>,
+    /// Lines after the document cap of [`LineView::capped`]: never hashed nor flagged, kept
+    /// text in every output.
+    pub lines_past_cap: u32,
 }
 
 impl LineView {
     /// Cuts `text` into lines and hashes the non-blank ones. `max_line_bytes` caps how much of
     /// a monster line is normalized and hashed; the line's bytes stay whole in every output.
     pub fn new(text: &[u8], normalizer: &Normalizer, max_line_bytes: usize) -> LineView {
-        let lines = split_lines(text);
+        LineView::capped(text, normalizer, max_line_bytes, usize::MAX)
+    }
+
+    /// [`LineView::new`] over the whole lines within the first `max_doc_bytes` of `text` (at
+    /// least its first line): a monster document costs no more than that to view, hash and
+    /// flag, and the lines after the cap stay in the outputs as kept text.
+    pub fn capped(
+        text: &[u8],
+        normalizer: &Normalizer,
+        max_line_bytes: usize,
+        max_doc_bytes: usize,
+    ) -> LineView {
+        let cut = doc_cap(text, max_doc_bytes);
+        let lines = split_lines(&text[..cut]);
+        let rest = &text[cut..];
+        let lines_past_cap = (memchr::memchr_iter(b'\n', rest).count()
+            + usize::from(!rest.is_empty() && !rest.ends_with(b"\n")))
+            as u32;
         let mut non_blank = Vec::with_capacity(lines.len());
         let mut hashes = Vec::with_capacity(lines.len());
         let mut lengths = Vec::with_capacity(lines.len());
@@ -72,7 +92,19 @@ impl LineView {
             hashes.push(hash_line(&buf));
             lengths.push(buf.len() as u32);
         }
-        LineView { lines, non_blank, hashes, lengths }
+        LineView { lines, non_blank, hashes, lengths, lines_past_cap }
+    }
+}
+
+/// Where the viewed part of a text ends under a cap of `max` bytes: after the last `\n` within
+/// the cap, or, when the first line alone is longer, at its end.
+fn doc_cap(text: &[u8], max: usize) -> usize {
+    if text.len() <= max {
+        return text.len();
+    }
+    match memchr::memrchr(b'\n', &text[..max]) {
+        Some(i) => i + 1,
+        None => memchr::memchr(b'\n', text).map_or(text.len(), |i| i + 1),
     }
 }
 
@@ -94,6 +126,20 @@ mod tests {
                 .collect();
             assert_eq!(joined, text);
         }
+    }
+
+    #[test]
+    fn capped_view_holds_whole_lines_within_the_cap() {
+        let n = Normalizer::new(&NormalizeConfig::default());
+        let view = LineView::capped(b"Home\nNews\nSport\n", &n, usize::MAX, 8);
+        assert_eq!((view.lines.len(), view.lines_past_cap), (1, 2));
+        let view = LineView::capped(b"Home\nNews\nSport\n", &n, usize::MAX, 10);
+        assert_eq!((view.lines.len(), view.lines_past_cap), (2, 1));
+        // A first line longer than the cap is viewed whole (its hash is capped apart).
+        let view = LineView::capped(b"Homepage\nNews", &n, usize::MAX, 3);
+        assert_eq!((view.lines.len(), view.lines_past_cap), (1, 1));
+        let view = LineView::capped(b"Home\nNews", &n, usize::MAX, 100);
+        assert_eq!((view.lines.len(), view.lines_past_cap), (2, 0));
     }
 
     #[test]

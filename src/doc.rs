@@ -20,8 +20,10 @@ pub struct SourceRef {
 
 impl std::fmt::Display for SourceRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.record == 0 {
+        if self.record == 0 && self.offset == 0 {
             write!(f, "{}", self.file)
+        } else if self.record == 0 {
+            write!(f, "{}: byte {}", self.file, self.offset)
         } else {
             write!(f, "{}: record {} (byte {})", self.file, self.record, self.offset)
         }
@@ -41,6 +43,6 @@ pub struct Document {
     pub text: Vec<u8>,
     pub source: SourceRef,
     /// The whole JSON record for JSONL input, kept so that `--clean` writes every other field
-    /// back unchanged.
+    /// back unchanged. Its text field is null: the text was moved into `text`.
     pub record: Option<serde_json::Map<String, serde_json::Value>>,
 }

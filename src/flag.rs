@@ -64,6 +64,9 @@ pub struct FlagConfig {
     pub count_duplicates: bool,
     /// Only this many bytes of a line are normalized and hashed.
     pub max_line_bytes: usize,
+    /// Only the whole lines within this many bytes of a document are hashed and flagged; the
+    /// rest is kept text (its bytes stay whole in every output).
+    pub max_doc_bytes: usize,
 }
 
 impl Default for FlagConfig {
@@ -84,9 +87,14 @@ impl Default for FlagConfig {
             protect_max_docs: DEFAULT_PROTECT_MAX_DOCS,
             protect_min_bytes: DEFAULT_PROTECT_MIN_BYTES,
             max_line_bytes: 1 << 20,
+            max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
         }
     }
 }
+
+/// Default document cap: 4 MiB, four times what Common Crawl keeps of a page (1 MiB), so
+/// that no real page is cut while a monster of newlines costs bounded memory.
+pub const DEFAULT_MAX_DOC_BYTES: usize = 4 << 20;
 
 /// Default window length, chosen on ../shared/data/dev (see README, "How the defaults were
 /// chosen").
@@ -245,7 +253,8 @@ pub struct Flagger<'a> {
 impl Flagger<'_> {
     /// The spans of `text` on `site`, in order.
     pub fn flag(&self, text: &[u8], site: &str) -> (LineView, Vec<Span>) {
-        let view = LineView::new(text, self.normalizer, self.config.max_line_bytes);
+        let cfg = self.config;
+        let view = LineView::capped(text, self.normalizer, cfg.max_line_bytes, cfg.max_doc_bytes);
         let spans = self.flag_view(text, &view, site);
         (view, spans)
     }

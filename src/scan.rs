@@ -71,7 +71,7 @@ impl DocResult {
     fn new(doc: &Document, view: &LineView, spans: Vec<Span>, classes: DocClasses) -> DocResult {
         DocResult {
             classes,
-            lines: view.lines.len() as u32,
+            lines: view.lines.len() as u32 + view.lines_past_cap,
             non_blank_lines: view.non_blank.len() as u32,
             bytes: doc.text.len() as u64,
             boilerplate_bytes: spans.iter().map(|s| (s.end - s.start) as u64).sum(),
@@ -167,7 +167,12 @@ pub fn count_table(
             .par_bridge()
             .fold(CountTable::default, |mut t, batch| {
                 for doc in batch.iter().filter_map(|i| i.as_ref().ok()) {
-                    let view = LineView::new(&doc.text, &normalizer, flag.max_line_bytes);
+                    let view = LineView::capped(
+                        &doc.text,
+                        &normalizer,
+                        flag.max_line_bytes,
+                        flag.max_doc_bytes,
+                    );
                     if !flag.count_duplicates
                         && !seen.first_time(
                             hash_window(&view.hashes).0 ^ hash_site(&doc.source.file),
@@ -326,6 +331,7 @@ pub fn mark(
     progress.start(Phase::Mark, total_size(files));
     let mut outcome: Result<()> = Ok(());
     let mut docs_done = 0u64;
+    let mut ids = IdRegistry::default();
     let mut skipped_records = 0u64;
     read_batches_counting(files, walk_problems, &config.read, |rx, bytes, skipped| {
         for batch in rx {
@@ -351,8 +357,19 @@ pub fn mark(
             for (item, result) in batch.iter().zip(results) {
                 let step = match (item, result) {
                     (Ok(doc), Some(result)) => {
+                        let dup = ids.check(doc);
                         report.add_document(doc, &result);
-                        sinks.iter_mut().try_for_each(|s| s.document(doc, &result))
+                        match dup {
+                            Some(p) if config.strict => Err(Error::Strict(p)),
+                            other => {
+                                // A duplicate id is reported but its document is kept whole:
+                                // the id is the user's to fix, the text is still text.
+                                if let Some(p) = other {
+                                    report.add_problem(&p);
+                                }
+                                sinks.iter_mut().try_for_each(|s| s.document(doc, &result))
+                            }
+                        }
                     }
                     (Err(problem), _) => {
                         if config.strict {
@@ -382,6 +399,39 @@ pub fn mark(
     Ok(report)
 }
 
+/// Where each document id was first seen, to report ids used twice. Keeps 128-bit hashes of
+/// the ids (a false match is as unlikely as a collision of two random 128-bit numbers) and
+/// interned file names, about 50 bytes per document.
+#[derive(Default)]
+struct IdRegistry {
+    first: FxHashMap<u128, (u32, u64, u64)>,
+    files: Vec<String>,
+}
+
+impl IdRegistry {
+    /// The problem to report when `doc`'s id was used before.
+    fn check(&mut self, doc: &Document) -> Option<InputProblem> {
+        let key = xxhash_rust::xxh3::xxh3_128(doc.id.as_bytes());
+        if self.files.last() != Some(&doc.source.file) {
+            self.files.push(doc.source.file.clone());
+        }
+        let here = ((self.files.len() - 1) as u32, doc.source.record, doc.source.offset);
+        let (file, record, offset) = *self.first.entry(key).or_insert(here);
+        if (file, record, offset) == here {
+            return None;
+        }
+        let first =
+            crate::doc::SourceRef { file: self.files[file as usize].clone(), record, offset };
+        let src = &doc.source;
+        Some(InputProblem::new(
+            &src.file,
+            src.record,
+            src.offset,
+            format!("duplicate id {:?}, first used at {first}; both documents kept", doc.id),
+        ))
+    }
+}
+
 /// Expands `paths` into files (with display names applied) and the problems found listing them.
 fn expand(
     paths: &[std::path::PathBuf],
@@ -404,6 +454,7 @@ pub fn counts_header(config: &ScanConfig, partition: Option<(u64, u64)>) -> Coun
         normalize: config.normalize,
         shingle: config.flag.shingle,
         max_line_bytes: config.flag.max_line_bytes,
+        max_doc_bytes: config.flag.max_doc_bytes,
         count_duplicates: config.flag.count_duplicates,
         site_field: config.read.fields.site_field.clone(),
         partition,
@@ -479,6 +530,29 @@ pub fn scan(
     let (files, problems) = expand(paths, config)?;
     let counts = count(&files, config, progress);
     learn_and_mark(&files, problems, &counts, config, progress, sinks)
+}
+
+/// Every pass over files held in memory, as [`scan`] would read them from disk: for tests and
+/// fuzzing, where writing each input to disk would cost more than scanning it. Each file is
+/// read by its `format`, decompressed by its magic bytes.
+pub fn scan_memory(
+    files: Vec<(InputFile, Vec<u8>)>,
+    config: &ScanConfig,
+    progress: &dyn Progress,
+    sinks: &mut [&mut dyn DocSink],
+) -> Result<Report> {
+    let mut memory = input::MemoryFiles::default();
+    let mut list = Vec::with_capacity(files.len());
+    for (file, bytes) in files {
+        memory.0.insert(file.path.clone(), bytes.into());
+        list.push(file);
+    }
+    let config = ScanConfig {
+        read: ReadConfig { memory: Some(Arc::new(memory)), ..config.read.clone() },
+        ..config.clone()
+    };
+    let counts = count(&list, &config, progress);
+    learn_and_mark(&list, Vec::new(), &counts, &config, progress, sinks)
 }
 
 #[cfg(test)]

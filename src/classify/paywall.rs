@@ -12,7 +12,7 @@
 //!
 //! Example: "You have reached your limit of free articles this month." scores 2 (a strong cue)
 //! and is a paywall part wherever it recurs; on a single page it is flagged when it also has
-//! the shape of a teaser line (see [`is_teaser_line`]).
+//! the shape of a teaser line (see [`Paywall::is_teaser_line`]).
 //!
 //! Known false positives: print-subscription and newsletter promotions ("Subscribe to our
 //! magazine") share the vocabulary; an article about paywalls that quotes a teaser verbatim.

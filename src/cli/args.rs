@@ -8,9 +8,10 @@ use chaff::dedup::{
 };
 use chaff::flag::{
     FlagConfig, DEFAULT_BODY_GAP_LINES, DEFAULT_BODY_MIN_SITE_PAGES, DEFAULT_GAP_LINES,
-    DEFAULT_GAP_LINE_BYTES, DEFAULT_MIN_SITE_FRACTION, DEFAULT_SHINGLE,
+    DEFAULT_GAP_LINE_BYTES, DEFAULT_MAX_DOC_BYTES, DEFAULT_MIN_SITE_FRACTION, DEFAULT_SHINGLE,
 };
-use chaff::input::{FieldConfig, ReadConfig};
+use chaff::input::decompress::DEFAULT_MAX_RATIO;
+use chaff::input::{FieldConfig, ReadConfig, DEFAULT_MAX_RECORD_BYTES};
 use chaff::normalize::NormalizeConfig;
 use clap::Args;
 
@@ -47,6 +48,14 @@ pub struct InputArgs {
     /// Stop at the first bad input instead of reporting it and going on.
     #[arg(long)]
     pub strict: bool,
+    /// A record (JSONL line, text file) longer than this once decompressed is reported and
+    /// skipped without being held in memory.
+    #[arg(long, default_value_t = DEFAULT_MAX_RECORD_BYTES, value_name = "BYTES")]
+    pub max_record_bytes: u64,
+    /// Stop reading a compressed file that inflates more than this many times its size past
+    /// its first 64 MiB, as a likely decompression bomb (0: no cap).
+    #[arg(long, default_value_t = DEFAULT_MAX_RATIO, value_name = "N")]
+    pub max_ratio: u64,
 }
 
 impl InputArgs {
@@ -63,6 +72,9 @@ impl InputArgs {
                 site_field: self.site_field.clone(),
             },
             display_names: Vec::new(),
+            max_record_bytes: self.max_record_bytes,
+            max_ratio: self.max_ratio,
+            memory: None,
         }
     }
 }
@@ -129,6 +141,10 @@ pub struct DetectArgs {
     /// Hash at most this many bytes of a line (its bytes stay whole in the outputs).
     #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
     pub max_line_bytes: usize,
+    /// Hash and flag only the whole lines within this many bytes of a document; the rest is
+    /// kept text (its bytes stay whole in the outputs).
+    #[arg(long, default_value_t = DEFAULT_MAX_DOC_BYTES, value_name = "BYTES")]
+    pub max_doc_bytes: usize,
 }
 
 impl DetectArgs {
@@ -162,6 +178,7 @@ impl DetectArgs {
             body_min_site_pages: self.body_min_site_pages,
             body_gap_lines: self.body_gap_lines,
             max_line_bytes: self.max_line_bytes.max(1),
+            max_doc_bytes: self.max_doc_bytes.max(1),
         })
     }
 }

@@ -44,11 +44,18 @@ pub struct CountsHeader {
     pub normalize: NormalizeConfig,
     pub shingle: usize,
     pub max_line_bytes: usize,
+    /// Absent from files written before the document cap existed (they had none).
+    #[serde(default = "no_doc_cap")]
+    pub max_doc_bytes: usize,
     pub count_duplicates: bool,
     /// The site field (none: registrable domain of the URL).
     pub site_field: Option<String>,
     /// `(i, n)`: only blocks with `hash % n == i`.
     pub partition: Option<(u64, u64)>,
+}
+
+fn no_doc_cap() -> usize {
+    usize::MAX
 }
 
 impl CountsHeader {
@@ -493,6 +500,7 @@ mod tests {
             normalize: NormalizeConfig::default(),
             shingle: 2,
             max_line_bytes: 1 << 20,
+            max_doc_bytes: usize::MAX,
             count_duplicates: false,
             site_field: None,
             partition: None,

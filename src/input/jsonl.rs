@@ -47,6 +47,19 @@ pub fn field<'a>(record: &'a Map<String, Value>, name: &str) -> Option<&'a Value
     Some(cur)
 }
 
+/// [`field`], mutable.
+fn field_mut<'a>(record: &'a mut Map<String, Value>, name: &str) -> Option<&'a mut Value> {
+    if record.contains_key(name) {
+        return record.get_mut(name);
+    }
+    let mut parts = name.split('.');
+    let mut cur = record.get_mut(parts.next()?)?;
+    for part in parts {
+        cur = cur.as_object_mut()?.get_mut(part)?;
+    }
+    Some(cur)
+}
+
 /// `text` with each `\uD800`–`\uDFFF` escape that is not half of a valid pair replaced by
 /// `\uFFFD`; `None` when there is none.
 fn replace_lone_surrogates(text: &str) -> Option<String> {
@@ -110,9 +123,15 @@ impl JsonlReader {
         let Value::Object(record) = value else {
             return Err(self.problem(start, format!("not a JSON object but {}", describe(&value))));
         };
+        let mut record = record;
         let fields = &self.config.fields;
-        let text = match field(&record, &fields.text_field) {
-            Some(Value::String(s)) => s.as_bytes().to_vec(),
+        let text = match field_mut(&mut record, &fields.text_field) {
+            // Moved out, not copied: a record of 100 MB is held once. The field stays in its
+            // place as null, and `--clean` puts the kept text back there.
+            Some(v @ Value::String(_)) => match std::mem::take(v) {
+                Value::String(s) => s.into_bytes(),
+                _ => unreachable!("matched a string"),
+            },
             Some(other) => {
                 return Err(self.problem(
                     start,
@@ -150,6 +169,58 @@ impl JsonlReader {
     }
 }
 
+/// A line buffer larger than this is dropped after use rather than kept for the next line.
+const KEEP_BUFFER_BYTES: usize = 1 << 20;
+
+/// What [`read_line_capped`] read.
+struct Line {
+    /// Bytes consumed, the `\n` included (0 at the end of the stream).
+    len: u64,
+    /// False when the line was longer than the cap: `buf` then holds only its start.
+    whole: bool,
+}
+
+/// `read_until(b'\n')` that stores at most `max` bytes of the line in `buf` and skips the
+/// rest, so that memory stays bounded whatever the input.
+fn read_line_capped(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    max: u64,
+) -> std::io::Result<Line> {
+    let mut len = 0u64;
+    let mut whole = true;
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(Line { len, whole });
+        }
+        let (piece, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (&chunk[..=i], true),
+            None => (chunk, false),
+        };
+        let n = piece.len();
+        if whole && len + n as u64 <= max.saturating_add(1) {
+            buf.extend_from_slice(piece);
+        } else {
+            whole = false;
+        }
+        len += n as u64;
+        // The cap counts the record without its line end.
+        let record_len = len - u64::from(done);
+        if record_len > max {
+            whole = false;
+        }
+        reader.consume(n);
+        if done {
+            return Ok(Line { len, whole });
+        }
+    }
+}
+
 impl Iterator for JsonlReader {
     type Item = Item;
 
@@ -160,14 +231,27 @@ impl Iterator for JsonlReader {
             }
             self.buf.clear();
             let start = self.offset;
-            match self.reader.read_until(b'\n', &mut self.buf) {
-                Ok(0) => {
+            let max = self.config.max_record_bytes;
+            match read_line_capped(&mut self.reader, &mut self.buf, max) {
+                Ok(Line { len: 0, .. }) => {
                     self.done = true;
                     return None;
                 }
-                Ok(n) => {
-                    self.offset += n as u64;
+                Ok(Line { len, whole }) => {
+                    self.offset += len;
                     self.line_no += 1;
+                    if !whole {
+                        // Release the buffer: one monster line must not pin its memory for
+                        // the rest of the file.
+                        self.buf = Vec::new();
+                        return Some(Err(self.problem(
+                            start,
+                            format!(
+                                "record of {len} bytes is longer than {max} \
+                                 (--max-record-bytes); skipped"
+                            ),
+                        )));
+                    }
                 }
                 Err(e) => {
                     // A broken stream (truncated gzip, I/O error) ends the file; what was read
@@ -180,7 +264,10 @@ impl Iterator for JsonlReader {
             let line = std::mem::take(&mut self.buf);
             let trimmed = line.trim_ascii();
             let item = if trimmed.is_empty() { None } else { Some(self.parse(trimmed, start)) };
-            self.buf = line;
+            // Keep a buffer of ordinary size for the next line, not one a monster grew.
+            if line.capacity() <= KEEP_BUFFER_BYTES {
+                self.buf = line;
+            }
             if let Some(item) = item {
                 return Some(item);
             }
@@ -255,6 +342,45 @@ mod tests {
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].as_ref().unwrap().text, b"a");
         assert_eq!(items[1].as_ref().unwrap().text, "x\u{FFFD}y \u{1F600}".as_bytes());
+    }
+
+    fn read_capped(text: &[u8], max: u64) -> Vec<Item> {
+        let file = InputFile {
+            path: "t.jsonl".into(),
+            display: "t.jsonl".into(),
+            relative: String::new(),
+            format: Format::Jsonl,
+        };
+        let reader = crate::input::decompress::wrap(std::io::Cursor::new(text.to_vec())).unwrap();
+        let config = ReadConfig { max_record_bytes: max, ..ReadConfig::default() };
+        JsonlReader::new(file, reader, Arc::new(config)).collect()
+    }
+
+    #[test]
+    fn record_cap_skips_long_lines_and_keeps_counting() {
+        let rec = |t: &str| format!("{{\"text\":\"{t}\"}}");
+        let exact = rec("abcd"); // 15 bytes
+        let input = format!("{exact}\n{}\r\n{exact}", rec("abcde"));
+        let items = read_capped(input.as_bytes(), exact.len() as u64);
+        assert_eq!(items.len(), 3);
+        assert!(items[0].is_ok() && items[2].is_ok(), "{items:?}");
+        let p = items[1].as_ref().unwrap_err();
+        assert_eq!((p.source_ref.record, p.source_ref.offset), (2, 16));
+        assert!(p.message.contains("longer than 15 (--max-record-bytes)"), "{}", p.message);
+        let last = items[2].as_ref().unwrap();
+        assert_eq!((last.source.record, last.source.offset), (3, 16 + 18));
+    }
+
+    /// Fuzz finding (jsonl target, first run): the record cap counts the bytes of the line,
+    /// and lossy decoding turns each stray byte into a 3-byte U+FFFD, so a document's text can
+    /// be up to 3 times the cap. Memory stays bounded by that; the target now checks 3x.
+    #[test]
+    fn fuzz_jsonl_lossy_text_may_exceed_the_record_cap() {
+        let line = b"{\"text\":\"\xd7\xd7\xd7\xd7\xd7\xd7\"}";
+        let items = read_capped(line, line.len() as u64);
+        let doc = items[0].as_ref().unwrap();
+        assert_eq!(doc.text.len(), 18);
+        assert!(doc.text.len() as u64 > line.len() as u64 / 2 && doc.text.len() <= 3 * line.len());
     }
 
     #[test]

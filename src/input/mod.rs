@@ -92,11 +92,46 @@ impl InputProblem {
 pub type Item = Result<Document, InputProblem>;
 
 /// Options for reading.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ReadConfig {
     pub fields: FieldConfig,
     /// Names to show instead of a path (a spooled copy of stdin is shown as `<stdin>`).
     pub display_names: Vec<(PathBuf, String)>,
+    /// A record (a JSONL line, a whole text file) longer than this once decompressed is a
+    /// problem and is skipped without being held in memory: the cap that bounds memory
+    /// whatever the input.
+    pub max_record_bytes: u64,
+    /// A compressed file may inflate at most this many times (0: no cap); see
+    /// [`decompress`].
+    pub max_ratio: u64,
+    /// Files held in memory, read instead of the file system (see
+    /// [`scan_memory`](crate::scan::scan_memory)).
+    pub memory: Option<Arc<MemoryFiles>>,
+}
+
+/// The default of `--max-record-bytes`: 256 MiB.
+pub const DEFAULT_MAX_RECORD_BYTES: u64 = 256 << 20;
+
+impl Default for ReadConfig {
+    fn default() -> Self {
+        ReadConfig {
+            fields: FieldConfig::default(),
+            display_names: Vec::new(),
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            max_ratio: decompress::DEFAULT_MAX_RATIO,
+            memory: None,
+        }
+    }
+}
+
+/// Input files held in memory, by path: what a fuzzer or a test scans without touching disk.
+#[derive(Clone, Default)]
+pub struct MemoryFiles(pub std::collections::BTreeMap<PathBuf, Arc<[u8]>>);
+
+impl std::fmt::Debug for MemoryFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "MemoryFiles({} files)", self.0.len())
+    }
 }
 
 impl ReadConfig {
@@ -148,7 +183,17 @@ impl Corpus {
 
     fn open(&self, file: InputFile) -> Box<dyn Iterator<Item = Item> + Send> {
         let counter = Arc::clone(&self.bytes_read);
-        match decompress::open(&file.path, counter) {
+        let opened = match &self.config.memory {
+            Some(mem) => match mem.0.get(&file.path) {
+                Some(bytes) => decompress::wrap_limited(
+                    std::io::Cursor::new(Arc::clone(bytes)),
+                    self.config.max_ratio,
+                ),
+                None => Err(std::io::Error::from(std::io::ErrorKind::NotFound)),
+            },
+            None => decompress::open(&file.path, counter, self.config.max_ratio),
+        };
+        match opened {
             Err(e) => Box::new(std::iter::once(Err(InputProblem::new(
                 &file.display,
                 0,
@@ -162,12 +207,17 @@ impl Corpus {
                     || (file.format == Format::Jsonl && reader.fill_buf().is_ok_and(warc::is_warc));
                 if warc {
                     let skipped = Arc::clone(&self.skipped_records);
-                    return Box::new(warc::WarcReader::new(file, reader, skipped));
+                    let max = self.config.max_record_bytes;
+                    return Box::new(
+                        warc::WarcReader::new(file, reader, skipped).with_max_record_bytes(max),
+                    );
                 }
                 match file.format {
-                    Format::Text | Format::Warc => {
-                        Box::new(text_file::TextFileReader::new(file, reader))
-                    }
+                    Format::Text | Format::Warc => Box::new(text_file::TextFileReader::new(
+                        file,
+                        reader,
+                        self.config.max_record_bytes,
+                    )),
                     Format::Jsonl => {
                         Box::new(jsonl::JsonlReader::new(file, reader, Arc::clone(&self.config)))
                     }

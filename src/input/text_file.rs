@@ -10,11 +10,13 @@ use crate::doc::{DocId, Document, SourceRef};
 pub struct TextFileReader {
     file: Option<InputFile>,
     reader: Box<dyn BufRead + Send>,
+    max_bytes: u64,
 }
 
 impl TextFileReader {
-    pub fn new(file: InputFile, reader: Box<dyn BufRead + Send>) -> Self {
-        TextFileReader { file: Some(file), reader }
+    /// A file longer than `max_bytes` (once decompressed) is a problem, read no further.
+    pub fn new(file: InputFile, reader: Box<dyn BufRead + Send>, max_bytes: u64) -> Self {
+        TextFileReader { file: Some(file), reader, max_bytes }
     }
 }
 
@@ -24,12 +26,21 @@ impl Iterator for TextFileReader {
     fn next(&mut self) -> Option<Item> {
         let file = self.file.take()?;
         let mut text = Vec::new();
-        if let Err(e) = self.reader.read_to_end(&mut text) {
+        let mut capped = (&mut self.reader).take(self.max_bytes.saturating_add(1));
+        if let Err(e) = capped.read_to_end(&mut text) {
             return Some(Err(InputProblem::new(
                 &file.display,
                 0,
                 text.len() as u64,
                 format!("read failed after {} bytes: {e}", text.len()),
+            )));
+        }
+        if text.len() as u64 > self.max_bytes {
+            return Some(Err(InputProblem::new(
+                &file.display,
+                0,
+                0,
+                format!("longer than {} bytes (--max-record-bytes); skipped", self.max_bytes),
             )));
         }
         let id =

@@ -48,6 +48,8 @@ pub struct WarcReader {
     /// A version line met while looking for the next record, not yet read as one.
     resync_line: Option<Vec<u8>>,
     skipped: Arc<AtomicU64>,
+    /// Records with a longer Content-Length are reported and skipped.
+    max_record_bytes: u64,
 }
 
 /// A record's header fields, names lower-cased.
@@ -79,7 +81,15 @@ impl WarcReader {
             done: false,
             resync_line: None,
             skipped,
+            max_record_bytes: MAX_RECORD_BYTES,
         }
+    }
+
+    /// Lowers the record cap below [`MAX_RECORD_BYTES`] (`--max-record-bytes`); it is never
+    /// raised above it, since a record is parsed as HTML whole.
+    pub fn with_max_record_bytes(mut self, max: u64) -> Self {
+        self.max_record_bytes = max.min(MAX_RECORD_BYTES);
+        self
     }
 
     fn problem(&self, offset: u64, message: impl Into<String>) -> InputProblem {
@@ -184,10 +194,11 @@ impl WarcReader {
                 }
             },
         };
-        if length > MAX_RECORD_BYTES {
+        if length > self.max_record_bytes {
+            let max = self.max_record_bytes;
             return Some(self.bad_record(
                 start,
-                format!("Content-Length {length} is over the limit of {MAX_RECORD_BYTES} bytes"),
+                format!("Content-Length {length} is over the limit of {max} bytes"),
             ));
         }
         // Never trust the length for the allocation: read what is there.

@@ -38,7 +38,8 @@ impl AtomicFile {
         self.out.write_all(bytes).map_err(|source| self.error(source))
     }
 
-    fn error(&self, source: io::Error) -> Error {
+    /// An error of writing this file, naming it.
+    pub fn error(&self, source: io::Error) -> Error {
         Error::Write { path: self.path.clone(), source }
     }
 
@@ -52,6 +53,16 @@ impl AtomicFile {
         tmp.as_file().sync_all().map_err(|source| Error::Write { path: path.clone(), source })?;
         tmp.persist(&path).map_err(|e| Error::Write { path: path.clone(), source: e.error })?;
         Ok(())
+    }
+}
+
+/// Raw writes, for serializers; [`AtomicFile::error`] names the file in their errors.
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 

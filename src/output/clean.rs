@@ -12,13 +12,19 @@
 //! "dropped": "duplicate", "duplicate_of", "duplicate_kind", "similarity", "original", "spans":
 //! []}` with the whole input record (for text files: `id`, `site`, `text`) in `original`, so
 //! that nothing is lost. Lines of the two files then pair up once the dropped ones are skipped.
+//!
+//! A record that could not be read has no cleaned line either (there is no text to clean);
+//! its removed line is `{"id": null, "file", "record", "offset", "dropped": "error", "error",
+//! "spans": []}`, so that the removed file, like the annotations, accounts for every record of
+//! the input in order. Its bytes stay where the error names them: in the input.
 
 use serde_json::{Map, Value};
 
-use super::{put_bytes, AtomicFile};
+use super::{put_bytes, put_owned, AtomicFile};
 use crate::doc::Document;
 use crate::error::Result;
 use crate::flag::Span;
+use crate::input::InputProblem;
 use crate::scan::{DocResult, DocSink};
 
 /// Writes the cleaned and/or removed JSONL.
@@ -97,16 +103,17 @@ pub fn restore(kept: &[u8], removed: &[(usize, Vec<u8>)]) -> Vec<u8> {
     out
 }
 
-/// Sets `name` (a key, or a dotted path into nested objects when no such key exists).
-fn set_field(record: &mut Map<String, Value>, name: &str, bytes: &[u8]) {
+/// Sets `name` (a key, or a dotted path into nested objects when no such key exists), where
+/// the reader took the text from.
+fn set_field(record: &mut Map<String, Value>, name: &str, bytes: Vec<u8>) {
     if record.contains_key(name) || !name.contains('.') {
-        put_bytes(record, name, bytes);
+        put_owned(record, name, bytes);
         return;
     }
     let (head, rest) = name.split_once('.').expect("name has a dot");
     match record.get_mut(head) {
         Some(Value::Object(inner)) => set_field(inner, rest, bytes),
-        _ => put_bytes(record, name, bytes),
+        _ => put_owned(record, name, bytes),
     }
 }
 
@@ -124,12 +131,26 @@ fn base_record(doc: &Document) -> Map<String, Value> {
 }
 
 impl DocSink for CleanWriter {
+    fn problem(&mut self, p: &InputProblem) -> Result<()> {
+        let Some(out) = self.removed.as_mut() else { return Ok(()) };
+        let mut m = Map::new();
+        m.insert("id".into(), Value::Null);
+        m.insert("file".into(), Value::String(p.source_ref.file.clone()));
+        m.insert("record".into(), p.source_ref.record.into());
+        m.insert("offset".into(), p.source_ref.offset.into());
+        m.insert("dropped".into(), "error".into());
+        m.insert("error".into(), Value::String(p.message.clone()));
+        m.insert("spans".into(), Value::Array(Vec::new()));
+        Self::write_line(out, &mut self.line, &m)
+    }
+
     fn document(&mut self, doc: &Document, result: &DocResult) -> Result<()> {
         if let (true, Some(dup)) = (self.drop_duplicates, &result.duplicate) {
             if let Some(out) = self.removed.as_mut() {
                 let mut original = base_record(doc);
-                if doc.record.is_none() {
-                    put_bytes(&mut original, "text", &doc.text);
+                match doc.record {
+                    None => put_bytes(&mut original, "text", &doc.text),
+                    Some(_) => set_field(&mut original, &self.text_field, doc.text.clone()),
                 }
                 let mut m = Map::new();
                 m.insert("id".into(), Value::String(doc.id.clone()));
@@ -151,11 +172,10 @@ impl DocSink for CleanWriter {
         if let Some(out) = self.clean.as_mut() {
             let kept = kept_text(&doc.text, &result.spans);
             let mut record = base_record(doc);
-            set_field(&mut record, &self.text_field, &kept);
-            self.line.clear();
-            serde_json::to_writer(&mut self.line, &record).expect("records always serialize");
-            self.line.push(b'\n');
-            out.write_all(&self.line)?;
+            set_field(&mut record, &self.text_field, kept);
+            // Straight into the file's buffer: a monster document is not copied once more.
+            serde_json::to_writer(&mut *out, &record).map_err(|e| out.error(e.into()))?;
+            out.write_all(b"\n")?;
         }
         if let Some(out) = self.removed.as_mut() {
             let spans: Vec<Value> = result
@@ -230,7 +250,7 @@ mod tests {
     fn dotted_text_field_is_set_in_place() {
         let mut r: Map<String, Value> =
             serde_json::from_str(r#"{"a":{"text":"x"},"b":1}"#).unwrap();
-        set_field(&mut r, "a.text", b"y");
+        set_field(&mut r, "a.text", b"y".to_vec());
         assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"a":{"text":"y"},"b":1}"#);
     }
 }

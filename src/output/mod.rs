@@ -29,7 +29,17 @@ pub(crate) fn put_bytes(obj: &mut Map<String, Value>, key: &str, bytes: &[u8]) {
     }
 }
 
-/// The exact bytes stored by [`put_bytes`].
+/// [`put_bytes`] of owned bytes: UTF-8 becomes the string without a copy.
+pub(crate) fn put_owned(obj: &mut Map<String, Value>, key: &str, bytes: Vec<u8>) {
+    match String::from_utf8(bytes) {
+        Ok(s) => {
+            obj.insert(key.to_string(), Value::String(s));
+        }
+        Err(e) => put_bytes(obj, key, e.as_bytes()),
+    }
+}
+
+/// The exact bytes stored by `put_bytes`: `<key>_base64` when present, else the string.
 pub fn get_bytes(obj: &Map<String, Value>, key: &str) -> Option<Vec<u8>> {
     if let Some(Value::String(b64)) = obj.get(&format!("{key}_base64")) {
         return base64::engine::general_purpose::STANDARD.decode(b64).ok();

@@ -46,7 +46,8 @@ pub struct Report {
     /// Documents with a paywall (status `teaser` or `truncated`), in input order, at most
     /// [`PAYWALLED_LISTED`].
     pub paywalled_documents: Vec<PaywalledDocument>,
-    /// Every record or file that could not be read, in input order.
+    /// Every record or file that could not be read, and every document whose id an earlier
+    /// one had (kept, but reported), in input order.
     pub problems: Vec<InputProblem>,
     /// Duplicate documents (null when duplicate detection is off).
     pub duplicates: Option<DuplicateReport>,
@@ -122,7 +123,7 @@ pub struct Totals {
     /// Exact copies of a page on the same site, left out of the counts (their spans are
     /// flagged like the first copy's).
     pub duplicate_documents: u64,
-    /// Records or files that could not be read.
+    /// Records or files that could not be read, and documents that reused an id.
     pub problems: u64,
     /// Records read but not pages: WARC requests, metadata, warcinfo, and responses that are
     /// not 2xx HTML.

@@ -60,7 +60,7 @@ impl Render for Summary {
         if t.problems > 0 {
             let _ = writeln!(
                 s,
-                "problems: {} records or files could not be read (listed on stderr)",
+                "problems: {} records or files could not be read or reused an id (listed on stderr)",
                 t.problems
             );
         }

@@ -4,10 +4,14 @@
 //! Expected values are stated in the tests, never in the fixtures, since every .txt/.jsonl file
 //! under a scanned folder is read as input.
 
+mod atomic;
 mod classify;
 mod distributed;
 mod eval;
 mod gen;
+mod hostile;
+mod limits;
+mod nothing_lost;
 mod render;
 mod scan;
 mod scan_inputs;

@@ -149,7 +149,7 @@ fn outputs_are_identical_for_any_thread_count_on_the_corpus() {
     let t = CliTest::new();
     let corpus = crate::repo().join("corpus");
     let one = outputs_with_threads(&t, &corpus, 1);
-    for threads in [2, 4] {
+    for threads in [2, 8] {
         let other = outputs_with_threads(&t, &corpus, threads);
         assert!(one[0] == other[0], "report differs with --threads {threads}");
         assert!(one[1] == other[1], "annotations differ with --threads {threads}");
@@ -169,7 +169,7 @@ fn outputs_are_identical_for_any_thread_count_on_a_generated_crawl() {
     t.write("crawl/part-1.jsonl", lines[600..].concat());
     let input = t.path("crawl");
     let run = |threads: u32| {
-        let names = [format!("r{threads}.json"), format!("a{threads}.jsonl")];
+        let names = ["r.json", "a.jsonl", "c.jsonl", "x.jsonl"].map(|n| format!("{threads}{n}"));
         let paths = names.map(|n| t.path(&n));
         chaff()
             .arg("scan")
@@ -178,6 +178,10 @@ fn outputs_are_identical_for_any_thread_count_on_a_generated_crawl() {
             .arg(&paths[0])
             .arg("--annotations")
             .arg(&paths[1])
+            .arg("--clean")
+            .arg(&paths[2])
+            .arg("--removed")
+            .arg(&paths[3])
             .assert()
             .code(2);
         paths.map(|p| std::fs::read(p).expect("output"))
@@ -192,10 +196,91 @@ fn outputs_are_identical_for_any_thread_count_on_a_generated_crawl() {
         report["top_spans"].as_array().expect("rows").iter().map(|r| s(r, "kind")).collect();
     assert!(kinds.contains(&"cross_page") && kinds.contains(&"within_page"), "{kinds:?}");
     assert_eq!(one[1].iter().filter(|&&b| b == b'\n').count(), 901);
-    for threads in [2, 4] {
+    for threads in [2, 8] {
         let other = run(threads);
-        assert!(one[0] == other[0], "report differs with --threads {threads}");
-        assert!(one[1] == other[1], "annotations differ with --threads {threads}");
+        for (i, what) in
+            ["report", "annotations", "clean output", "removed output"].iter().enumerate()
+        {
+            assert!(one[i] == other[i], "{what} differs with --threads {threads}");
+        }
+    }
+}
+
+/// Files created in one order and then, in the same folder, in the reverse order (with the
+/// sites' folders made in another order too): byte-identical outputs, whatever order the file
+/// system lists them in (on tmpfs, the order of creation reversed; on ext4, hash order).
+#[test]
+fn outputs_are_identical_whatever_order_the_folder_lists_in() {
+    let t = CliTest::new();
+    let lines = generated_crawl(29, 3, 120);
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (i, chunk) in lines.chunks(20).enumerate() {
+        files.push((format!("shards/part-{i}.jsonl"), chunk.concat()));
+    }
+    for (i, line) in lines[..30].iter().enumerate() {
+        let v: Value = serde_json::from_str(line).expect("record");
+        files.push((format!("site{}/page-{i:02}.txt", i % 3), s(&v, "text").to_string()));
+    }
+    // On a tmpfs (where one can be mounted) a folder lists its entries newest first, so the
+    // two listings below differ for sure.
+    let root = t.path("in");
+    std::fs::create_dir(&root).expect("mkdir");
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16m", "tmpfs"])
+        .arg(&root)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    /// Unmounts on the way out, also when an assertion fails.
+    struct Unmount<'a>(&'a std::path::Path, bool);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            if self.1 {
+                let _ = std::process::Command::new("umount").arg(self.0).status();
+            }
+        }
+    }
+    let guard = Unmount(&root, mounted);
+    let scan_in_order = |order: &[usize]| {
+        for entry in std::fs::read_dir(&root).expect("list") {
+            std::fs::remove_dir_all(entry.expect("entry").path()).expect("clear");
+        }
+        for &i in order {
+            t.write(&format!("in/{}", files[i].0), &files[i].1);
+        }
+        let listed: Vec<String> = std::fs::read_dir(root.join("shards"))
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        let paths = ["r.json", "a.jsonl", "c.jsonl", "x.jsonl"].map(|n| t.path(n));
+        chaff()
+            .arg("scan")
+            .arg(&root)
+            .args(["--quiet", "--report"])
+            .arg(&paths[0])
+            .arg("--annotations")
+            .arg(&paths[1])
+            .arg("--clean")
+            .arg(&paths[2])
+            .arg("--removed")
+            .arg(&paths[3])
+            .assert()
+            .success();
+        (listed, paths.map(|p| std::fs::read(p).expect("output")))
+    };
+    let forward: Vec<usize> = (0..files.len()).collect();
+    let backward: Vec<usize> = forward.iter().rev().copied().collect();
+    let (listed_a, a) = scan_in_order(&forward);
+    let (listed_b, b) = scan_in_order(&backward);
+    drop(guard);
+    if mounted {
+        assert_ne!(listed_a, listed_b, "tmpfs lists in reverse order of creation");
+    } else if listed_a == listed_b {
+        println!("note: this file system listed both folders alike ({listed_a:?})");
+    }
+    for (i, what) in ["report", "annotations", "clean output", "removed output"].iter().enumerate()
+    {
+        assert!(a[i] == b[i], "{what} depends on the order of creation");
     }
 }
 
