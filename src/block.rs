@@ -48,6 +48,12 @@ pub struct LineView {
     pub hashes: Vec<LineHash>,
     /// Bytes of each non-blank line's normalized form, parallel to `non_blank`.
     pub lengths: Vec<u32>,
+    /// Where each non-blank line's normalized form starts in `normalized`, parallel to
+    /// `non_blank`: the rules and classifiers that read normalized text take it from here
+    /// instead of normalizing the line again.
+    pub offsets: Vec<u32>,
+    /// The normalized forms of the non-blank lines, one after another.
+    pub normalized: Vec<u8>,
     /// Lines after the document cap of [`LineView::capped`]: never hashed nor flagged, kept
     /// text in every output.
     pub lines_past_cap: u32,
@@ -78,21 +84,41 @@ impl LineView {
         let mut non_blank = Vec::with_capacity(lines.len());
         let mut hashes = Vec::with_capacity(lines.len());
         let mut lengths = Vec::with_capacity(lines.len());
-        let mut buf = Vec::with_capacity(256);
+        let mut offsets = Vec::with_capacity(lines.len());
+        let mut normalized = Vec::with_capacity(cut);
         for (i, line) in lines.iter().enumerate() {
             let bytes = &text[line.start..line.end];
             let bytes = &bytes[..bytes.len().min(max_line_bytes)];
-            normalizer.normalize_into(bytes, &mut buf);
+            let start = normalized.len();
+            normalizer.append(bytes, &mut normalized);
+            let form = &normalized[start..];
             // Blank under normalization; without white-space folding, fall back to the
             // plain definition so that a run of spaces is still blank.
-            if buf.is_empty() || crate::normalize::is_blank(&buf) {
+            if form.is_empty() || crate::normalize::is_blank(form) {
+                normalized.truncate(start);
                 continue;
             }
             non_blank.push(i as u32);
-            hashes.push(hash_line(&buf));
-            lengths.push(buf.len() as u32);
+            hashes.push(hash_line(form));
+            lengths.push(form.len() as u32);
+            offsets.push(start as u32);
         }
-        LineView { lines, non_blank, hashes, lengths, lines_past_cap }
+        LineView { lines, non_blank, hashes, lengths, offsets, normalized, lines_past_cap }
+    }
+
+    /// The normalized form of the `j`-th non-blank line.
+    pub fn normalized(&self, j: usize) -> &[u8] {
+        let start = self.offsets[j] as usize;
+        &self.normalized[start..start + self.lengths[j] as usize]
+    }
+
+    /// [`LineView::normalized`] as text (normalization always gives valid UTF-8).
+    pub fn normalized_str(&self, j: usize) -> std::borrow::Cow<'_, str> {
+        let bytes = self.normalized(j);
+        match std::str::from_utf8(bytes) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(bytes),
+        }
     }
 }
 

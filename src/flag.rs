@@ -124,6 +124,8 @@ pub const DEFAULT_PROTECT_MIN_BYTES: u32 = 100;
 
 /// The longest line, in words, that joins a teaser block as its neighbour.
 const TEASER_BLOCK_LINE_WORDS: usize = 25;
+/// The most words a teaser line seen on one page may have (see [`crate::classify::paywall::Paywall::is_teaser_line`]).
+const TEASER_LINE_MAX_WORDS: usize = crate::classify::paywall::TEASER_LINE_MAX_WORDS;
 
 /// Why a span was flagged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -340,25 +342,31 @@ impl Flagger<'_> {
         flags: &mut [LineFlag],
         classifiers: &Classifiers,
     ) {
-        let mut buf = Vec::new();
         let mut teaser_cues = vec![0.0f32; flags.len()];
         for (j, f) in flags.iter_mut().enumerate() {
             if f.flagged() {
                 continue;
             }
-            let line = view.lines[view.non_blank[j] as usize];
-            let bytes = &text[line.start..line.end.min(line.start + self.config.max_line_bytes)];
-            self.normalizer.normalize_into(bytes, &mut buf);
-            let normalized = String::from_utf8_lossy(&buf);
-            f.cue = classifiers.paywall.is_teaser_line(&normalized)
-                || placeholder::is_placeholder_line(&String::from_utf8_lossy(bytes));
-            // Neighbours join a teaser block only when short: prose that mentions a free trial
-            // stays content.
-            teaser_cues[j] = if normalized.split(' ').count() <= TEASER_BLOCK_LINE_WORDS {
-                classifiers.paywall.line_score(&normalized)
-            } else {
-                0.0
-            };
+            let normalized = view.normalized_str(j);
+            // Normalization folds white space, so words are spaces + 1. Prose of more than
+            // 60 words is neither a teaser line nor part of a teaser block: no search needed.
+            let words = memchr::memchr_iter(b' ', normalized.as_bytes()).count() + 1;
+            if words <= TEASER_LINE_MAX_WORDS {
+                let (teaser, score) = classifiers.paywall.teaser_line_and_score(&normalized, words);
+                f.cue = teaser;
+                // Neighbours join a teaser block only when short: prose that mentions a free
+                // trial stays content.
+                if words <= TEASER_BLOCK_LINE_WORDS {
+                    teaser_cues[j] = score;
+                }
+            }
+            if !f.cue {
+                let line = view.lines[view.non_blank[j] as usize];
+                let bytes =
+                    &text[line.start..line.end.min(line.start + self.config.max_line_bytes)];
+                f.cue = placeholder::may_hold_placeholder(bytes)
+                    && placeholder::is_placeholder_line(&String::from_utf8_lossy(bytes));
+            }
         }
         // A teaser is a block: unflagged neighbours of a teaser line that carry paywall
         // vocabulary themselves ("Unlimited digital access", "Already a subscriber?") join it.

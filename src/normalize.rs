@@ -34,11 +34,12 @@ impl Default for NormalizeConfig {
 #[derive(Clone, Debug)]
 pub struct Normalizer {
     config: NormalizeConfig,
+    class: [ByteClass; 256],
 }
 
 impl Normalizer {
     pub fn new(config: &NormalizeConfig) -> Normalizer {
-        Normalizer { config: *config }
+        Normalizer { config: *config, class: byte_classes(config) }
     }
 
     pub fn config(&self) -> &NormalizeConfig {
@@ -60,7 +61,16 @@ impl Normalizer {
     /// allocates only when `out` must grow.
     pub fn normalize_into(&self, line: &[u8], out: &mut Vec<u8>) {
         out.clear();
+        self.append(line, out);
+    }
+
+    /// Appends the normalized form of `line` to `out` and returns its length, so that a
+    /// document's normalized lines can share one buffer.
+    pub fn append(&self, line: &[u8], out: &mut Vec<u8>) -> usize {
+        let base = out.len();
+        out.reserve(line.len());
         let cfg = self.config;
+        let class = &self.class;
         // A space is pushed lazily, only before the next visible character, which both folds
         // runs and trims the ends.
         let mut pending_space = false;
@@ -68,62 +78,106 @@ impl Normalizer {
         let mut i = 0;
         while i < line.len() {
             let b = line[i];
-            if b.is_ascii() {
-                i += 1;
-                if cfg.fold_whitespace && is_ascii_space(b) {
-                    pending_space = !out.is_empty();
-                    in_digits = false;
-                    continue;
-                }
-                if cfg.digit_class && b.is_ascii_digit() {
-                    if in_digits {
-                        continue;
+            match class[usize::from(b)] {
+                ByteClass::Plain => {
+                    // Most text is runs of bytes that stay as they are: copy them whole.
+                    let start = i;
+                    i += 1;
+                    while i < line.len() && class[usize::from(line[i])] == ByteClass::Plain {
+                        i += 1;
                     }
                     push_pending(out, &mut pending_space);
-                    out.push(b'0');
-                    in_digits = true;
-                    continue;
+                    out.extend_from_slice(&line[start..i]);
+                    in_digits = false;
                 }
-                in_digits = false;
-                push_pending(out, &mut pending_space);
-                out.push(if cfg.case_fold { b.to_ascii_lowercase() } else { b });
-                continue;
-            }
-            let (ch, size) = bstr::decode_utf8(&line[i..]);
-            let ch = ch.unwrap_or('\u{FFFD}');
-            i += size.max(1);
-            // A byte order mark counts as white space: a BOM-prefixed first line must hash
-            // like the same line elsewhere.
-            if cfg.fold_whitespace && (ch.is_whitespace() || ch == '\u{FEFF}') {
-                pending_space = !out.is_empty();
-                in_digits = false;
-                continue;
-            }
-            if cfg.digit_class && ch.is_numeric() {
-                if !in_digits {
+                ByteClass::Upper => {
+                    i += 1;
                     push_pending(out, &mut pending_space);
-                    out.push(b'0');
-                    in_digits = true;
+                    out.push(b.to_ascii_lowercase());
+                    in_digits = false;
                 }
-                continue;
-            }
-            in_digits = false;
-            push_pending(out, &mut pending_space);
-            if cfg.case_fold {
-                let mut buf = [0u8; 4];
-                for folded in std::iter::once(ch).default_case_fold() {
-                    out.extend_from_slice(folded.encode_utf8(&mut buf).as_bytes());
+                ByteClass::Space => {
+                    i += 1;
+                    pending_space = out.len() > base;
+                    in_digits = false;
                 }
-            } else {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                ByteClass::Digit => {
+                    i += 1;
+                    if !in_digits {
+                        push_pending(out, &mut pending_space);
+                        out.push(b'0');
+                        in_digits = true;
+                    }
+                }
+                ByteClass::NonAscii => {
+                    let (ch, size) = bstr::decode_utf8(&line[i..]);
+                    let ch = ch.unwrap_or('\u{FFFD}');
+                    i += size.max(1);
+                    // A byte order mark counts as white space: a BOM-prefixed first line must
+                    // hash like the same line elsewhere.
+                    if cfg.fold_whitespace && (ch.is_whitespace() || ch == '\u{FEFF}') {
+                        pending_space = out.len() > base;
+                        in_digits = false;
+                        continue;
+                    }
+                    if cfg.digit_class && ch.is_numeric() {
+                        if !in_digits {
+                            push_pending(out, &mut pending_space);
+                            out.push(b'0');
+                            in_digits = true;
+                        }
+                        continue;
+                    }
+                    in_digits = false;
+                    push_pending(out, &mut pending_space);
+                    let mut buf = [0u8; 4];
+                    if cfg.case_fold {
+                        for folded in std::iter::once(ch).default_case_fold() {
+                            out.extend_from_slice(folded.encode_utf8(&mut buf).as_bytes());
+                        }
+                    } else {
+                        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                    }
+                }
             }
         }
-        if !cfg.fold_whitespace {
-            return;
-        }
-        debug_assert!(out.last().is_none_or(|&b| b != b' '));
+        debug_assert!(!cfg.fold_whitespace || out.last().is_none_or(|&b| b != b' '));
+        out.len() - base
     }
+}
+
+/// What the normalizer does with a byte, under one configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ByteClass {
+    /// Copied as it is.
+    Plain,
+    /// ASCII upper case, folded.
+    Upper,
+    /// ASCII white space, folded.
+    Space,
+    /// ASCII digit, folded into its run.
+    Digit,
+    /// The start or middle of a multi-byte character (or an invalid byte): decoded.
+    NonAscii,
+}
+
+fn byte_classes(cfg: &NormalizeConfig) -> [ByteClass; 256] {
+    let mut class = [ByteClass::Plain; 256];
+    for (b, c) in class.iter_mut().enumerate() {
+        let b = b as u8;
+        *c = if !b.is_ascii() {
+            ByteClass::NonAscii
+        } else if cfg.fold_whitespace && is_ascii_space(b) {
+            ByteClass::Space
+        } else if cfg.digit_class && b.is_ascii_digit() {
+            ByteClass::Digit
+        } else if cfg.case_fold && b.is_ascii_uppercase() {
+            ByteClass::Upper
+        } else {
+            ByteClass::Plain
+        };
+    }
+    class
 }
 
 /// The obvious slow twin of [`Normalizer::normalize_into`]: decode lossily, fold case, collapse

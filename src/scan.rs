@@ -340,7 +340,7 @@ pub fn mark(
                 .map(|item| {
                     let doc = item.as_ref().ok()?;
                     let (view, mut spans) = flagger.flag(&doc.text, &doc.site);
-                    let texts = LineTexts::new(&doc.text, &view, &spans, &normalizer);
+                    let texts = LineTexts::new(&doc.text, &view, &spans);
                     let classes = classify_document(
                         &classifiers,
                         &config.paywall,

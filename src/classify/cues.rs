@@ -47,6 +47,24 @@ impl CueSet {
             .fold(0.0, f32::max)
     }
 
+    /// [`CueSet::best`] and [`CueSet::score`] in one search.
+    pub fn best_and_score(&self, text: &str) -> (f32, f32) {
+        let mut seen: Vec<usize> = Vec::new();
+        let (mut best, mut total) = (0.0f32, 0.0);
+        for m in self.matcher.find_iter(text) {
+            if self.whole_words && !at_word_bounds(text, m.start(), m.end()) {
+                continue;
+            }
+            let id = m.pattern().as_usize();
+            best = best.max(self.weights[id]);
+            if !seen.contains(&id) {
+                seen.push(id);
+                total += self.weights[id];
+            }
+        }
+        (best, total)
+    }
+
     /// True when any cue is found.
     pub fn matches(&self, text: &str) -> bool {
         self.score(text) > 0.0

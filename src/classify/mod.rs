@@ -22,7 +22,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::block::LineView;
 use crate::flag::Span;
-use crate::normalize::Normalizer;
 use crate::template::template_of;
 
 /// The class of a span.
@@ -212,8 +211,7 @@ pub struct LineTexts {
 
 impl LineTexts {
     /// The texts of the lines inside `spans` (the only ones classified); other lines stay empty.
-    pub fn new(text: &[u8], view: &LineView, spans: &[Span], normalizer: &Normalizer) -> LineTexts {
-        let mut buf = Vec::new();
+    pub fn new(text: &[u8], view: &LineView, spans: &[Span]) -> LineTexts {
         let mut normalized = vec![String::new(); view.non_blank.len()];
         let mut raw = vec![String::new(); view.non_blank.len()];
         let mut span_iter = spans.iter().peekable();
@@ -226,8 +224,7 @@ impl LineTexts {
             }
             let line = view.lines[i as usize];
             let bytes = &text[line.start..line.end];
-            normalizer.normalize_into(bytes, &mut buf);
-            normalized[j] = String::from_utf8_lossy(&buf).into_owned();
+            normalized[j] = view.normalized_str(j).into_owned();
             raw[j] = String::from_utf8_lossy(bytes).trim().to_string();
         }
         LineTexts { normalized, raw }

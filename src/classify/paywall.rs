@@ -145,13 +145,22 @@ impl Paywall {
     /// not two words of paywall vocabulary) and is short, not prose: at most 30 words, or 60
     /// with 4 cues' worth.
     pub fn is_teaser_line(&self, normalized: &str) -> bool {
-        if self.cues.best(normalized) < 2.0 {
-            return false;
-        }
         let words = normalized.split(' ').count();
-        words <= 30 || (words <= 60 && self.line_score(normalized) >= 4.0)
+        self.teaser_line_and_score(normalized, words).0
+    }
+
+    /// [`Paywall::is_teaser_line`] and [`Paywall::line_score`] in one search, for a line of
+    /// `words` words.
+    pub fn teaser_line_and_score(&self, normalized: &str, words: usize) -> (bool, f32) {
+        let (best, score) = self.cues.best_and_score(normalized);
+        let teaser =
+            best >= 2.0 && (words <= 30 || (words <= TEASER_LINE_MAX_WORDS && score >= 4.0));
+        (teaser, score)
     }
 }
+
+/// The most words of a teaser line seen on one page (with 4 cues' worth; 30 with fewer).
+pub const TEASER_LINE_MAX_WORDS: usize = 60;
 
 impl Classifier for Paywall {
     fn class(&self) -> Class {

@@ -40,6 +40,12 @@ pub fn has_placeholder(line: &str) -> bool {
 /// A line seen on one page that is worth flagging for its placeholder: a `{{…}}`, `${…}`,
 /// `[[…]]` or `__NAME__` form in a short line that does not look like code (no `=`, `;`, `(`
 /// or `>>>`), so that documentation about templates keeps its examples.
+/// A cheap test on raw bytes: a line without any of the bytes that open a placeholder cannot
+/// be one (most lines), so it need not be decoded.
+pub fn may_hold_placeholder(line: &[u8]) -> bool {
+    memchr::memchr3(b'{', b'[', b'_', line).is_some() || memchr::memchr(b'$', line).is_some()
+}
+
 pub fn is_placeholder_line(line: &str) -> bool {
     if !line.bytes().any(|b| matches!(b, b'{' | b'[' | b'_' | b'$'))
         || line.split_whitespace().count() > 30
