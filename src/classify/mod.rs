@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::block::LineView;
 use crate::flag::Span;
-use crate::template::template_of;
+use crate::template::{template_of, Template};
 
 /// The class of a span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -267,11 +267,11 @@ pub fn classify_document(
                 at_top: first_kept.is_none_or(|k| k > b),
                 at_bottom: last_kept.is_none_or(|k| k < a),
             };
-            let (class, part_also) = classifiers.classify(&pv);
-            let template = template_of(pv.raw.iter().map(String::as_str));
+            let recurring = part.kind == crate::flag::PartKind::CrossPage;
+            let (class, part_also, template) = classify_part(classifiers, &pv, recurring);
             part.class = class;
             part.template = crate::template::family_id(&template, class);
-            part.masked = Some(Box::new(template));
+            part.masked = Some(template);
             any_paywall |= class == Class::Paywall;
             let bytes = part.end - part.start;
             if bytes > best_bytes {
@@ -299,6 +299,52 @@ pub fn classify_document(
     doc_classes.dedup();
     let paywall = paywall_status(config, spans, view, &flagged, site_median_kept);
     DocClasses { paywall, classes: doc_classes }
+}
+
+/// What classifying a part gives: its class, its other classes, its template.
+type PartResult = (Class, Vec<Class>, Box<Template>);
+
+/// Parts remembered per thread before the memory is cleared.
+const PART_CACHE_ENTRIES: usize = 1 << 14;
+
+thread_local! {
+    /// The same header, footer or menu stands on every page of a site, and its class and
+    /// template depend only on its lines and where it stands: remembered by a 128-bit hash of
+    /// those (a wrong hit is as likely as two random 128-bit numbers being equal), which spares
+    /// the classifiers and the masking regexes most of their work.
+    static PART_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<u128, PartResult>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+}
+
+/// [`Classifiers::classify`] and [`template_of`] of one part, through the thread's cache when
+/// the part recurs on other pages (text unique to its page would only crowd the cache).
+fn classify_part(classifiers: &Classifiers, pv: &PartView, recurring: bool) -> PartResult {
+    if !recurring {
+        let (class, also) = classifiers.classify(pv);
+        return (class, also, Box::new(template_of(pv.raw.iter().map(String::as_str))));
+    }
+    let mut key =
+        xxhash_rust::xxh3::Xxh3::with_seed(u64::from(pv.at_top) << 1 | u64::from(pv.at_bottom));
+    for (n, r) in pv.lines.iter().zip(pv.raw) {
+        key.update(&(n.len() as u64).to_le_bytes());
+        key.update(n.as_bytes());
+        key.update(&(r.len() as u64).to_le_bytes());
+        key.update(r.as_bytes());
+    }
+    let key = key.digest128();
+    if let Some(hit) = PART_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let (class, also) = classifiers.classify(pv);
+    let result = (class, also, Box::new(template_of(pv.raw.iter().map(String::as_str))));
+    PART_CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= PART_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key, result.clone());
+    });
+    result
 }
 
 /// Splits parts where one kind of block gives way to another inside a run of lines that recur

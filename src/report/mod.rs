@@ -410,11 +410,19 @@ impl ReportBuilder {
             }
         }
         for span in result.spans.iter().flat_map(|s| &s.parts) {
-            let lines = doc.text[span.start..span.end]
-                .split_str("\n")
-                .map(|l| String::from_utf8_lossy(l).into_owned());
-            let lines: Vec<String> = lines.filter(|l| !l.trim().is_empty()).collect();
-            let template = template_of(lines.iter().map(String::as_str));
+            // Classification masked the part already; mask here only parts that skipped it.
+            let computed;
+            let template = match &span.masked {
+                Some(t) => &**t,
+                None => {
+                    let lines = doc.text[span.start..span.end]
+                        .split_str("\n")
+                        .map(|l| String::from_utf8_lossy(l).into_owned());
+                    let lines: Vec<String> = lines.filter(|l| !l.trim().is_empty()).collect();
+                    computed = template_of(lines.iter().map(String::as_str));
+                    &computed
+                }
+            };
             let e = self.catalogue.entry(span.template).or_insert_with(|| CatalogueEntry {
                 kind: span.kind,
                 class: span.class,
