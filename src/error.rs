@@ -31,6 +31,9 @@ pub enum Error {
     /// A counts file is damaged, of another version, or counted with other settings.
     #[error("counts file {}: {message}", .path.display())]
     CountsFile { path: PathBuf, message: String },
+    /// A learned file is damaged, of another version, or learned with other settings.
+    #[error("learned file {}: {message}", .path.display())]
+    LearnedFile { path: PathBuf, message: String },
     /// A setting is out of its range.
     #[error("invalid setting: {0}")]
     Config(String),

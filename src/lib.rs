@@ -51,6 +51,7 @@ pub mod flag;
 pub mod gen;
 pub mod hash;
 pub mod input;
+pub mod learned;
 pub mod normalize;
 pub mod output;
 pub mod progress;

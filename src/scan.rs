@@ -24,11 +24,12 @@ use crate::count::{CountTable, Counts, Merge, SeenDocs, SiteKey};
 use crate::dedup::content::{DocSignature, Signer};
 use crate::dedup::minhash::MinHasher;
 use crate::dedup::{find_duplicates, DedupConfig, Duplicate, Duplicates, Signatures};
-use crate::doc::Document;
+use crate::doc::{DocId, Document};
 use crate::error::{Error, Result};
 use crate::flag::{FlagConfig, Flagger, Span};
 use crate::hash::{hash_site, hash_window};
 use crate::input::{self, Corpus, InputFile, InputProblem, Item, ReadConfig};
+use crate::learned::{LearnedDocs, LearnedHeader};
 use crate::normalize::{NormalizeConfig, Normalizer};
 use crate::progress::{Phase, Progress};
 use crate::report::{Report, ReportBuilder};
@@ -223,6 +224,19 @@ pub fn learn(
     if !profile && dedup.is_none() {
         return (SiteProfiles::default(), None);
     }
+    let learned = learn_docs(files, counts, config, dedup, progress);
+    (SiteProfiles::of(&learned.kept), learned.signatures)
+}
+
+/// The learn pass proper: each document's site and kept bytes and, with `dedup`, its
+/// signature, in input order.
+pub fn learn_docs(
+    files: &[InputFile],
+    counts: &Counts,
+    config: &ScanConfig,
+    dedup: Option<&DedupConfig>,
+    progress: &dyn Progress,
+) -> LearnedDocs {
     let normalizer = Normalizer::new(&config.normalize);
     let content_normalizer =
         Normalizer::new(&NormalizeConfig { digit_class: false, ..config.normalize });
@@ -241,13 +255,12 @@ pub fn learn(
         counts,
         normalizer: &content_normalizer,
     });
-    let mut sigs = dedup.map(Signatures::new);
-    let mut kept: FxHashMap<SiteKey, Vec<u64>> = FxHashMap::default();
+    let mut learned = LearnedDocs { kept: Vec::new(), signatures: dedup.map(Signatures::new) };
     progress.start(if dedup.is_some() { Phase::Sign } else { Phase::Profile }, total_size(files));
     let mut docs_done = 0u64;
     read_batches(files, Vec::new(), &config.read, |rx, bytes| {
         for batch in rx {
-            let learnt: Vec<Option<(u64, Option<DocSignature>)>> = batch
+            let results: Vec<Option<(u64, Option<DocSignature>)>> = batch
                 .par_iter()
                 .map(|item| {
                     let doc = item.as_ref().ok()?;
@@ -256,13 +269,11 @@ pub fn learn(
                     Some((kept_bytes(&view, &spans), sig))
                 })
                 .collect();
-            for (item, learnt) in batch.iter().zip(learnt) {
-                let (Ok(doc), Some((kept_len, sig))) = (item, learnt) else { continue };
+            for (item, result) in batch.iter().zip(results) {
+                let (Ok(doc), Some((kept_len, sig))) = (item, result) else { continue };
                 let site = SiteKey::of(&doc.site);
-                if profile {
-                    kept.entry(site).or_default().push(kept_len);
-                }
-                if let (Some(sigs), Some(sig)) = (sigs.as_mut(), sig) {
+                learned.kept.push((site, kept_len));
+                if let (Some(sigs), Some(sig)) = (learned.signatures.as_mut(), sig) {
                     debug_assert_eq!(doc.seq.0 as usize, sigs.len());
                     sigs.push(&doc.id, site, &sig);
                 }
@@ -272,15 +283,26 @@ pub fn learn(
         }
     });
     progress.finish();
-    let median_kept = kept
-        .into_iter()
-        .filter(|(_, v)| v.len() as u64 >= PROFILE_MIN_PAGES)
-        .map(|(site, mut v)| {
-            v.sort_unstable();
-            (site, v[v.len() / 2])
-        })
-        .collect();
-    (SiteProfiles { median_kept }, sigs)
+    learned
+}
+
+impl SiteProfiles {
+    /// The profiles of the sites of `kept` (each document's site and kept bytes).
+    pub fn of(kept: &[(SiteKey, u64)]) -> SiteProfiles {
+        let mut by_site: FxHashMap<SiteKey, Vec<u64>> = FxHashMap::default();
+        for &(site, k) in kept {
+            by_site.entry(site).or_default().push(k);
+        }
+        let median_kept = by_site
+            .into_iter()
+            .filter(|(_, v)| v.len() as u64 >= PROFILE_MIN_PAGES)
+            .map(|(site, mut v)| {
+                v.sort_unstable();
+                (site, v[v.len() / 2])
+            })
+            .collect();
+        SiteProfiles { median_kept }
+    }
 }
 
 /// Bytes of the normalized non-blank lines outside every span.
@@ -306,6 +328,9 @@ pub struct Learned<'a> {
     pub profiles: &'a SiteProfiles,
     /// `None` when duplicate detection is off.
     pub duplicates: Option<&'a Duplicates>,
+    /// The corpus-wide index of the first document marked (not 0 when one shard of a
+    /// corpus is marked against what was learned of all of them).
+    pub first_doc: u64,
 }
 
 /// The last pass: flags every document against the counts and hands it to `sinks` in input
@@ -318,7 +343,7 @@ pub fn mark(
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
-    let Learned { counts, profiles, duplicates } = learned;
+    let Learned { counts, profiles, duplicates, first_doc } = learned;
     let normalizer = Normalizer::new(&config.normalize);
     let classifiers = Classifiers::default();
     let flagger = Flagger {
@@ -350,7 +375,7 @@ pub fn mark(
                         profiles.median_kept.get(&SiteKey::of(&doc.site)).copied(),
                     );
                     let mut result = DocResult::new(doc, &view, spans, classes);
-                    result.duplicate = duplicates.and_then(|d| d.get(doc.seq));
+                    result.duplicate = duplicates.and_then(|d| d.get(DocId(first_doc + doc.seq.0)));
                     Some(result)
                 })
                 .collect();
@@ -475,15 +500,8 @@ pub fn count_to_file(
     Ok(problems)
 }
 
-/// The last map step (`chaff mark`): flags `paths` against counts read from files and hands
-/// the documents to `sinks`, exactly as [`scan`] would have with the same inputs and settings.
-pub fn mark_with_counts(
-    paths: &[std::path::PathBuf],
-    counts_files: &[&std::path::Path],
-    config: &ScanConfig,
-    progress: &dyn Progress,
-    sinks: &mut [&mut dyn DocSink],
-) -> Result<Report> {
+/// Reads counts files and checks that they were made under `config`'s settings.
+fn read_counts_for(counts_files: &[&std::path::Path], config: &ScanConfig) -> Result<Counts> {
     let (header, counts) = crate::count::format::read_counts(counts_files)?;
     let wanted = counts_header(config, None);
     if !header.compatible(&wanted) {
@@ -493,8 +511,106 @@ pub fn mark_with_counts(
             serde_json::to_string(&wanted).unwrap_or_default()
         )));
     }
+    Ok(counts)
+}
+
+/// The display names of `files`, as a learned file records them.
+fn input_names(files: &[InputFile]) -> Vec<String> {
+    files.iter().map(|f| f.display.clone()).collect()
+}
+
+/// The map step after the counts are merged (`chaff learn`): flags `paths` against the counts
+/// and writes what mark needs to know of them beyond the counts (each document's kept length
+/// and duplicate signature) to `output`. Returns the problems met listing the inputs.
+pub fn learn_to_file(
+    paths: &[std::path::PathBuf],
+    counts_files: &[&std::path::Path],
+    output: &std::path::Path,
+    config: &ScanConfig,
+    progress: &dyn Progress,
+) -> Result<Vec<InputProblem>> {
+    if let Some(dedup) = &config.dedup {
+        dedup.validate()?;
+    }
+    let counts = read_counts_for(counts_files, config)?;
     let (files, problems) = expand(paths, config)?;
-    learn_and_mark(&files, problems, &counts, config, progress, sinks)
+    let learned = learn_docs(&files, &counts, config, config.dedup.as_ref(), progress);
+    let header = LearnedHeader {
+        counts: counts_header(config, None),
+        counts_documents: counts.documents + counts.duplicates,
+        dedup: config.dedup.clone(),
+        inputs: input_names(&files),
+        documents: learned.kept.len() as u64,
+    };
+    crate::learned::write(output, &header, &learned)?;
+    Ok(problems)
+}
+
+/// The last map step (`chaff mark`): flags `paths` against counts read from files and hands
+/// the documents to `sinks`, exactly as [`scan`] would have with the same inputs and settings.
+/// With `learned_files` (one per shard, from [`learn_to_file`], in the corpus's input order,
+/// one of them made from `paths`), `paths` may be one shard of the corpus: the site profiles
+/// and duplicate clusters come from every shard, so its documents are marked as one scan of
+/// the whole corpus would mark them. Without, they are learned from `paths` alone.
+pub fn mark_with_counts(
+    paths: &[std::path::PathBuf],
+    counts_files: &[&std::path::Path],
+    learned_files: &[&std::path::Path],
+    config: &ScanConfig,
+    progress: &dyn Progress,
+    sinks: &mut [&mut dyn DocSink],
+) -> Result<Report> {
+    let counts = read_counts_for(counts_files, config)?;
+    let (files, problems) = expand(paths, config)?;
+    if learned_files.is_empty() {
+        return learn_and_mark(&files, problems, &counts, config, progress, sinks);
+    }
+    if let Some(dedup) = &config.dedup {
+        dedup.validate()?;
+    }
+    let mut learned =
+        LearnedDocs { kept: Vec::new(), signatures: config.dedup.as_ref().map(Signatures::new) };
+    let wanted = counts_header(config, None);
+    let ours = input_names(&files);
+    let mut first_doc = None;
+    for path in learned_files {
+        let before = learned.kept.len() as u64;
+        let header = crate::learned::read_into(path, config.dedup.as_ref(), &mut learned)?;
+        let bad = |message: &str| Error::LearnedFile {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        };
+        if !header.counts.compatible(&wanted)
+            || header.counts_documents != counts.documents + counts.duplicates
+        {
+            return Err(bad("learned against other counts or settings than this run's"));
+        }
+        if header.inputs == ours {
+            if first_doc.is_some() {
+                return Err(bad("a second learned file of the same inputs"));
+            }
+            first_doc = Some(before);
+        }
+    }
+    let Some(first_doc) = first_doc else {
+        return Err(Error::Config(format!(
+            "none of the learned files was made from these inputs ({})",
+            ours.join(", ")
+        )));
+    };
+    let profiles = SiteProfiles::of(&learned.kept);
+    let duplicates = config
+        .dedup
+        .as_ref()
+        .zip(learned.signatures.as_ref())
+        .map(|(dedup, sigs)| find_duplicates(sigs, dedup, &counts));
+    let learned = Learned {
+        counts: &counts,
+        profiles: &profiles,
+        duplicates: duplicates.as_ref(),
+        first_doc,
+    };
+    mark(&files, problems, learned, config, progress, sinks)
 }
 
 /// Every pass after counting: profile the sites, sign and cluster duplicates, mark.
@@ -515,7 +631,8 @@ fn learn_and_mark(
         .as_ref()
         .zip(sigs.as_ref())
         .map(|(dedup, sigs)| find_duplicates(sigs, dedup, counts));
-    let learned = Learned { counts, profiles: &profiles, duplicates: duplicates.as_ref() };
+    let learned =
+        Learned { counts, profiles: &profiles, duplicates: duplicates.as_ref(), first_doc: 0 };
     mark(files, problems, learned, config, progress, sinks)
 }
 

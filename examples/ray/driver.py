@@ -5,8 +5,10 @@
         /shared/crawl/shard-00000.jsonl /shared/crawl/shard-00001.jsonl ...
 
 One task per input shard runs `chaff count`, one task per hash partition runs
-`chaff merge --partition i/n` over every shard's counts, and one task per shard runs
-`chaff mark` against all the partitions. Ray only schedules the binary over paths: the
+`chaff merge --partition i/n` over every shard's counts, one task per shard runs
+`chaff learn` against all the partitions (each document's kept length and duplicate
+signature), and one task per shard runs `chaff mark` against all the partitions and every
+shard's learned file, so that each shard is marked exactly as one scan would mark it. Ray only schedules the binary over paths: the
 inputs, the chaff binary and --work must be on a path every node sees (a shared file
 system), and no counts ever pass through Ray's object store.
 
@@ -14,8 +16,9 @@ Outputs under --work:
 
     counts/K.counts            the counts of shard K
     parts/part-I.counts        hash partition I of N of the merged counts
-    out/K.report.json          report and annotations of shard K (its documents, flagged
-    out/K.spans.jsonl          against the counts of the whole corpus)
+    learned/K.learned          what was learned of shard K
+    out/K.report.json          report and annotations of shard K (its documents, marked
+    out/K.spans.jsonl          as one scan of the whole corpus marks them)
     out/all.report.json        with --whole: one mark task over every shard, byte for byte
     out/all.spans.jsonl        the report and annotations of one `chaff scan`
 
@@ -64,9 +67,14 @@ def main() -> int:
         help="input and detection flags for count and mark alike, e.g. '--site-field site'",
     )
     p.add_argument(
+        "--dedup-flags",
+        default="",
+        help="duplicate detection flags for learn and mark alike, e.g. '--no-dedup'",
+    )
+    p.add_argument(
         "--mark-flags",
         default="",
-        help="extra flags for mark only (duplicates, more outputs), e.g. '--no-dedup'",
+        help="extra flags for mark only (more outputs), e.g. '--html report.html'",
     )
     p.add_argument(
         "--threads", type=int, default=1, help="threads (and Ray CPUs) per task"
@@ -83,7 +91,7 @@ def main() -> int:
     chaff = os.path.abspath(args.chaff)
     work = os.path.abspath(args.work)
     shards = [os.path.abspath(s) for s in args.shards]
-    for sub in ("counts", "parts", "out"):
+    for sub in ("counts", "parts", "learned", "out"):
         os.makedirs(os.path.join(work, sub), exist_ok=True)
 
     ray.init(address=args.address, log_to_driver=False)
@@ -98,6 +106,7 @@ def run(args: argparse.Namespace, chaff: str, work: str, shards: list[str]) -> N
     """Submits every task, with their dependencies, and waits for the last ones."""
     flags = shlex.split(args.flags)
     mark_flags = shlex.split(args.mark_flags)
+    dedup_flags = shlex.split(args.dedup_flags)
     common = ["--quiet", "--threads", str(args.threads)]
     task = chaff_task.options(num_cpus=args.threads)
     started = time.monotonic()
@@ -125,19 +134,38 @@ def run(args: argparse.Namespace, chaff: str, work: str, shards: list[str]) -> N
     ]
     with_counts = [a for i in range(n) for a in ("--counts", f"{work}/parts/part-{i}.counts")]
 
-    # Map again: one mark per shard (and, with --whole, one over them all), after every merge.
-    def mark(inputs: list[str], name: str):
+    # Map again: one learn per shard, after every merge.
+    learns = [
+        task.remote(
+            [
+                chaff, "learn", *common, *flags, *dedup_flags, *with_counts,
+                "-o", f"{work}/learned/{k}.learned", shard,
+            ],
+            *parts,
+        )
+        for k, shard in enumerate(shards)
+    ]
+    with_learned = [
+        a for k in range(len(shards)) for a in ("--learned", f"{work}/learned/{k}.learned")
+    ]
+
+    # And again: one mark per shard, after every learn (with --whole, one over them all,
+    # which learns for itself).
+    def mark(inputs: list[str], name: str, learned: list[str]):
         outputs = [
             "--report", f"{work}/out/{name}.report.json",
             "--annotations", f"{work}/out/{name}.spans.jsonl",
         ]
-        argv = [chaff, "mark", *common, *flags, *mark_flags, *with_counts, *outputs, *inputs]
-        return task.remote(argv, *parts)
+        argv = [
+            chaff, "mark", *common, *flags, *dedup_flags, *mark_flags, *with_counts, *learned,
+            *outputs, *inputs,
+        ]
+        return task.remote(argv, *parts, *learns)
 
-    marks = [mark([shard], str(k)) for k, shard in enumerate(shards)]
+    marks = [mark([shard], str(k), with_learned) for k, shard in enumerate(shards)]
     if args.whole:
-        marks.append(mark(shards, "all"))
-    for line in ray.get(counts + parts + marks):
+        marks.append(mark(shards, "all", []))
+    for line in ray.get(counts + parts + learns + marks):
         print(line)
     print(
         f"driver: {len(shards)} shards, {n} partitions"

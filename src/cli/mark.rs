@@ -13,10 +13,17 @@ pub struct Args {
     /// Counts files (`chaff merge` output; several partitions or unmerged shards are summed).
     #[arg(long, required = true, value_name = "COUNTS")]
     pub counts: Vec<PathBuf>,
+    /// Learned files of every shard of the corpus (`chaff learn` output), in the corpus's
+    /// input order, one of them made from this run's inputs: the inputs are then marked as
+    /// one scan of the whole corpus would mark them (paywall truncation against each site's
+    /// median page, duplicate clusters across shards). Without, both are judged on the inputs
+    /// alone.
+    #[arg(long, value_name = "LEARNED")]
+    pub learned: Vec<PathBuf>,
     #[command(flatten)]
     pub scan: super::scan::Args,
 }
 
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
-    super::scan::run_with(&args.scan, global, Some(&args.counts))
+    super::scan::run_with(&args.scan, global, Some((&args.counts, &args.learned)))
 }

@@ -4,6 +4,7 @@ pub mod args;
 pub mod count;
 pub mod eval;
 pub mod gen;
+pub mod learn;
 pub mod mark;
 pub mod merge;
 pub mod progress;
@@ -32,6 +33,9 @@ pub enum Command {
     Count(count::Args),
     /// Sum counts files, optionally one hash partition (reduce step).
     Merge(merge::Args),
+    /// Flag a shard against merged counts: its kept lengths and duplicate signatures, for
+    /// marking shard by shard (map step).
+    Learn(learn::Args),
     /// Flag inputs against merged counts and write scan's outputs (last map step).
     Mark(mark::Args),
     /// Write a synthetic crawl (JSONL, text files or WARC) for tests and benchmarks.
@@ -64,6 +68,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Eval(args) => eval::run(args, &cli.global),
         Command::Count(args) => count::run(args, &cli.global),
         Command::Merge(args) => merge::run(args, &cli.global),
+        Command::Learn(args) => learn::run(args, &cli.global),
         Command::Mark(args) => mark::run(args, &cli.global),
         Command::Gen(args) => gen::run(args, &cli.global),
     })

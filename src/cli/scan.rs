@@ -82,11 +82,12 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     run_with(args, global, None)
 }
 
-/// Runs a scan, or with `counts_files` the mark step of a distributed run: the same outputs.
+/// Runs a scan, or with counts files (and learned files) the mark step of a distributed run:
+/// the same outputs.
 pub fn run_with(
     args: &Args,
     global: &GlobalArgs,
-    counts_files: Option<&[PathBuf]>,
+    distributed: Option<(&[PathBuf], &[PathBuf])>,
 ) -> anyhow::Result<ExitStatus> {
     let mut config = args.scan_config()?;
     if args.drop_duplicates {
@@ -121,12 +122,20 @@ pub fn run_with(
         sinks.push(c);
     }
     let bars = Bars::new(global.quiet);
-    let report = match counts_files {
+    let report = match distributed {
         None => chaff::scan(&inputs.paths, &config, &bars, &mut sinks).context("scan failed")?,
-        Some(files) => {
+        Some((files, learned)) => {
             let files: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
-            chaff::scan::mark_with_counts(&inputs.paths, &files, &config, &bars, &mut sinks)
-                .context("mark failed")?
+            let learned: Vec<&std::path::Path> = learned.iter().map(PathBuf::as_path).collect();
+            chaff::scan::mark_with_counts(
+                &inputs.paths,
+                &files,
+                &learned,
+                &config,
+                &bars,
+                &mut sinks,
+            )
+            .context("mark failed")?
         }
     };
     drop(sinks);

@@ -87,6 +87,50 @@ fn count_merge_mark_equals_one_scan() {
     let by_partition = scan_outputs(&t, "parts", &args, &shards);
     assert!(by_partition.0 == one_scan.0, "reports differ (partitions)");
     assert!(by_partition.1 == one_scan.1, "annotations differ (partitions)");
+
+    // Shard by shard, as a cluster runs it: learn each shard, then mark each against what was
+    // learned of all of them. The annotations, in shard order, are the scan's byte for byte;
+    // marked against its own shard alone, some documents come out otherwise.
+    let mut learned = Vec::new();
+    for (i, shard) in shards.iter().enumerate() {
+        let out = t.path(&format!("{i}.learned"));
+        chaff()
+            .args(["learn", "--quiet", "--site-field", "site", "--counts"])
+            .arg(&all)
+            .arg("-o")
+            .arg(&out)
+            .arg(shard)
+            .assert()
+            .code(0);
+        learned.push(out);
+    }
+    let mut per_shard = Vec::new();
+    let mut alone = Vec::new();
+    for (i, shard) in shards.iter().enumerate() {
+        let mut args = vec!["mark".to_string(), "--counts".into(), all.display().to_string()];
+        for l in &learned {
+            args.push("--learned".into());
+            args.push(l.display().to_string());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        per_shard
+            .extend(scan_outputs(&t, &format!("shard{i}"), &args, std::slice::from_ref(shard)).1);
+        let own = ["mark", "--counts", all.to_str().unwrap()];
+        alone.extend(scan_outputs(&t, &format!("alone{i}"), &own, std::slice::from_ref(shard)).1);
+    }
+    assert!(per_shard == one_scan.1, "annotations differ (shard by shard)");
+    assert!(alone != one_scan.1, "the crawl should hold documents judged across shards");
+
+    // A shard whose learned file is missing is refused, naming the inputs.
+    chaff()
+        .args(["mark", "--quiet", "--site-field", "site", "--counts"])
+        .arg(&all)
+        .arg("--learned")
+        .arg(&learned[1])
+        .arg(&shards[0])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("none of the learned files"));
 }
 
 /// Counts made under other settings are refused, naming the difference.

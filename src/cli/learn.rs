@@ -1,0 +1,57 @@
+//! `chaff learn`: the map step between merging the counts and marking, for runs that mark
+//! shard by shard.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use super::args::{resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs};
+use super::progress::Bars;
+use super::ExitStatus;
+
+/// Flag one shard against merged counts and write what marking needs to know of it beyond the
+/// counts: each document's kept length (for its site's median page, which tells a cut-off
+/// teaser page) and its duplicate signature. `chaff mark --learned` reads the files of every
+/// shard, so that each shard is marked as one scan of the whole corpus would mark it.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example (three shards, one machine each):\n  \
+    chaff count shard-0/ -o 0.counts   # … and 1, 2\n  \
+    chaff merge 0.counts 1.counts 2.counts -o all.counts\n  \
+    chaff learn --counts all.counts shard-0/ -o 0.learned   # … and 1, 2\n  \
+    chaff mark --counts all.counts --learned 0.learned --learned 1.learned \
+    --learned 2.learned shard-0/ --annotations 0.spans.jsonl")]
+pub struct Args {
+    /// Counts files (`chaff merge` output; several partitions or unmerged shards are summed).
+    #[arg(long, required = true, value_name = "COUNTS")]
+    pub counts: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub detect: DetectArgs,
+    #[command(flatten)]
+    pub dedup: DedupArgs,
+    /// The learned file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    let mut config = chaff::ScanConfig {
+        read: args.input.read_config(),
+        normalize: args.detect.normalize_config(),
+        flag: args.detect.flag_config()?,
+        strict: args.input.strict,
+        dedup: args.dedup.dedup_config()?,
+        ..chaff::ScanConfig::default()
+    };
+    let inputs = resolve_inputs(&args.input.paths)?;
+    inputs.name_stdin(&mut config.read);
+    let bars = Bars::new(global.quiet);
+    let counts: Vec<&std::path::Path> = args.counts.iter().map(PathBuf::as_path).collect();
+    let problems = chaff::scan::learn_to_file(&inputs.paths, &counts, &args.output, &config, &bars)
+        .context("learn failed")?;
+    for p in &problems {
+        eprintln!("chaff: {p}");
+    }
+    Ok(if problems.is_empty() { ExitStatus::Success } else { ExitStatus::Error })
+}
