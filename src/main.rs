@@ -6,12 +6,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// The scan allocates many small, short-lived buffers per document on every thread (lines,
-/// spans, parts, masked templates); mimalloc's per-thread free lists serve them at a fraction
-/// of glibc malloc's cost (malloc and free took about a tenth of a scan's profile).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {
