@@ -126,10 +126,13 @@ impl Input {
     fn distinct_blocks(&self) -> usize {
         *self.distinct.get_or_init(|| {
             let normalizer = Normalizer::new(&ScanConfig::default().normalize);
-            let mut set = BTreeSet::new();
+            let (mut set, mut all) = (BTreeSet::new(), 0);
             for doc in &self.docs {
-                set.extend(doc_blocks(&normalizer, doc).iter().map(|b| b.hash.0));
+                let blocks = doc_blocks(&normalizer, doc);
+                all += blocks.len();
+                set.extend(blocks.iter().map(|b| b.hash.0));
             }
+            eprintln!("{}: {} distinct blocks of {all}", self.name, set.len());
             set.len()
         })
     }
