@@ -86,7 +86,10 @@ impl Input {
         let paths = vec![dir.path().to_path_buf()];
         let (files, problems) = expand(&paths);
         assert!(problems.is_empty(), "{problems:?}");
-        let on_disk: u64 = files.iter().map(|f| std::fs::metadata(&f.path).unwrap().len()).sum();
+        let on_disk: u64 = files
+            .iter()
+            .map(|f| std::fs::metadata(&f.path).expect("reading a shard's size").len())
+            .sum();
         assert_eq!(on_disk, summary.bytes);
         let docs: Vec<Document> = Corpus::new(files.clone(), Vec::new(), ReadConfig::default())
             .map(|item| item.expect("reading the generated input"))
@@ -138,7 +141,7 @@ impl Input {
     }
 
     fn medium() -> &'static Input {
-        &inputs()[1]
+        inputs().iter().find(|i| i.name == "medium").expect("a medium input")
     }
 }
 
