@@ -364,17 +364,8 @@ pub fn mark(
                 .par_iter()
                 .map(|item| {
                     let doc = item.as_ref().ok()?;
-                    let (view, mut spans) = flagger.flag(&doc.text, &doc.site);
-                    let texts = LineTexts::new(&doc.text, &view, &spans);
-                    let classes = classify_document(
-                        &classifiers,
-                        &config.paywall,
-                        &view,
-                        &texts,
-                        &mut spans,
-                        profiles.median_kept.get(&SiteKey::of(&doc.site)).copied(),
-                    );
-                    let mut result = DocResult::new(doc, &view, spans, classes);
+                    let mut result =
+                        mark_document(&flagger, &classifiers, &config.paywall, profiles, doc);
                     result.duplicate = duplicates.and_then(|d| d.get(DocId(first_doc + doc.seq.0)));
                     Some(result)
                 })
@@ -422,6 +413,29 @@ pub fn mark(
     report.totals.skipped_records = skipped_records;
     report.duplicates = duplicates.map(crate::report::DuplicateReport::new);
     Ok(report)
+}
+
+/// What the mark pass does to one document, short of its duplicate cluster: flags it against
+/// the counts and classifies its spans. `flagger` and `classifiers` are built once per pass;
+/// the benches time this function as the mark stage.
+pub fn mark_document(
+    flagger: &Flagger<'_>,
+    classifiers: &Classifiers,
+    paywall: &PaywallConfig,
+    profiles: &SiteProfiles,
+    doc: &Document,
+) -> DocResult {
+    let (view, mut spans) = flagger.flag(&doc.text, &doc.site);
+    let texts = LineTexts::new(&doc.text, &view, &spans);
+    let classes = classify_document(
+        classifiers,
+        paywall,
+        &view,
+        &texts,
+        &mut spans,
+        profiles.median_kept.get(&SiteKey::of(&doc.site)).copied(),
+    );
+    DocResult::new(doc, &view, spans, classes)
 }
 
 /// Where each document id was first seen, to report ids used twice. Keeps 128-bit hashes of
