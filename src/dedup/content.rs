@@ -128,9 +128,9 @@ impl Signer<'_> {
         }
         let shingled = shingles(&words, self.config.shingle_words);
         let mut minhash = vec![EMPTY; self.config.permutations];
-        self.hasher.update(&shingled, &mut minhash);
+        self.hasher.fill(&shingled, &mut minhash);
         let mut lead = vec![EMPTY; self.config.lead_permutations];
-        self.hasher.update(&shingled[..shingled.len().min(self.config.lead_shingles)], &mut lead);
+        self.hasher.fill(&shingled[..shingled.len().min(self.config.lead_shingles)], &mut lead);
         let page_only = (words.len() as u32) < self.config.min_words;
         let content_hash = if page_only {
             // A page copied whole is a duplicate whatever its content; a blank page is not.

@@ -64,9 +64,9 @@ fn fast_clusters(docs: &[Vec<u16>], config: &DedupConfig) -> BTreeSet<Vec<u32>> 
         let words = word_hashes(d);
         let sh = shingles(&words, config.shingle_words);
         let mut minhash = vec![EMPTY; config.permutations];
-        hasher.update(&sh, &mut minhash);
+        hasher.fill(&sh, &mut minhash);
         let mut lead = vec![EMPTY; config.lead_permutations];
-        hasher.update(&sh[..sh.len().min(config.lead_shingles)], &mut lead);
+        hasher.fill(&sh[..sh.len().min(config.lead_shingles)], &mut lead);
         let bytes: Vec<u8> = d.iter().flat_map(|w| w.to_le_bytes()).collect();
         let sig = DocSignature {
             content_hash: xxhash_rust::xxh3::xxh3_64(&bytes),
