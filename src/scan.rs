@@ -84,7 +84,8 @@ impl DocResult {
 }
 
 /// Receives each document's result, in input order (and each bad record where it stood).
-pub trait DocSink {
+/// `Send`: the sinks of one batch run while the next batch is being flagged.
+pub trait DocSink: Send {
     fn document(&mut self, doc: &Document, result: &DocResult) -> Result<()>;
     fn problem(&mut self, _problem: &InputProblem) -> Result<()> {
         Ok(())
@@ -358,49 +359,72 @@ pub fn mark(
     let mut docs_done = 0u64;
     let mut ids = IdRegistry::default();
     let mut skipped_records = 0u64;
-    read_batches_counting(files, walk_problems, &config.read, |rx, bytes, skipped| {
-        for batch in rx {
-            let results: Vec<Option<DocResult>> = batch
-                .par_iter()
-                .map(|item| {
-                    let doc = item.as_ref().ok()?;
-                    let mut result =
-                        mark_document(&flagger, &classifiers, &config.paywall, profiles, doc);
-                    result.duplicate = duplicates.and_then(|d| d.get(DocId(first_doc + doc.seq.0)));
-                    Some(result)
-                })
-                .collect();
-            for (item, result) in batch.iter().zip(results) {
-                let step = match (item, result) {
-                    (Ok(doc), Some(result)) => {
-                        let dup = ids.check(doc);
-                        report.add_document(doc, &result);
-                        match dup {
-                            Some(p) if config.strict => Err(Error::Strict(p)),
-                            other => {
-                                // A duplicate id is reported but its document is kept whole:
-                                // the id is the user's to fix, the text is still text.
-                                if let Some(p) = other {
-                                    report.add_problem(&p);
-                                }
-                                sinks.iter_mut().try_for_each(|s| s.document(doc, &result))
+    let mark_batch = |batch: &[Item]| -> Vec<Option<DocResult>> {
+        batch
+            .par_iter()
+            .map(|item| {
+                let doc = item.as_ref().ok()?;
+                let mut result =
+                    mark_document(&flagger, &classifiers, &config.paywall, profiles, doc);
+                result.duplicate = duplicates.and_then(|d| d.get(DocId(first_doc + doc.seq.0)));
+                Some(result)
+            })
+            .collect()
+    };
+    // The report and the sinks take each batch in input order, on one thread; they run while
+    // the next batch is being flagged, so that the serial part costs no wall time of its own.
+    let mut consume = |batch: &[Item], results: Vec<Option<DocResult>>| -> Result<()> {
+        for (item, result) in batch.iter().zip(results) {
+            match (item, result) {
+                (Ok(doc), Some(result)) => {
+                    let dup = ids.check(doc);
+                    report.add_document(doc, &result);
+                    match dup {
+                        Some(p) if config.strict => return Err(Error::Strict(p)),
+                        other => {
+                            // A duplicate id is reported but its document is kept whole: the
+                            // id is the user's to fix, the text is still text.
+                            if let Some(p) = other {
+                                report.add_problem(&p);
                             }
+                            sinks.iter_mut().try_for_each(|s| s.document(doc, &result))?;
                         }
                     }
-                    (Err(problem), _) => {
-                        if config.strict {
-                            Err(Error::Strict(problem.clone()))
-                        } else {
-                            report.add_problem(problem);
-                            sinks.iter_mut().try_for_each(|s| s.problem(problem))
-                        }
+                }
+                (Err(problem), _) => {
+                    if config.strict {
+                        return Err(Error::Strict(problem.clone()));
                     }
-                    (Ok(_), None) => unreachable!("every document has a result"),
-                };
-                if let Err(e) = step {
+                    report.add_problem(problem);
+                    sinks.iter_mut().try_for_each(|s| s.problem(problem))?;
+                }
+                (Ok(_), None) => unreachable!("every document has a result"),
+            }
+        }
+        Ok(())
+    };
+    read_batches_counting(files, walk_problems, &config.read, |rx, bytes, skipped| {
+        let mut pending: Option<(Vec<Item>, Vec<Option<DocResult>>)> = None;
+        for batch in rx {
+            let previous = pending.take();
+            let (results, step) = rayon::join(
+                || mark_batch(&batch),
+                || previous.map_or(Ok(0), |(b, r)| consume(&b, r).map(|()| b.len() as u64)),
+            );
+            match step {
+                Ok(n) => docs_done += n,
+                Err(e) => {
                     outcome = Err(e);
                     return;
                 }
+            }
+            progress.update(bytes.load(Ordering::Relaxed), docs_done);
+            pending = Some((batch, results));
+        }
+        if let Some((batch, results)) = pending {
+            if let Err(e) = consume(&batch, results) {
+                outcome = Err(e);
+                return;
             }
             docs_done += batch.len() as u64;
             progress.update(bytes.load(Ordering::Relaxed), docs_done);
