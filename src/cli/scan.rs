@@ -67,6 +67,7 @@ impl Args {
             top: self.top.max(self.show),
             strict: self.input.strict,
             dedup: self.dedup.dedup_config()?,
+            memory: chaff::count::MemoryConfig::default(),
         })
     }
 }

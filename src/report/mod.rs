@@ -337,7 +337,7 @@ impl ReportBuilder {
             },
             top: config.top,
             totals: Totals {
-                distinct_blocks: counts.totals.len() as u64,
+                distinct_blocks: counts.distinct_blocks,
                 duplicate_documents: counts.duplicates,
                 ..Totals::default()
             },
