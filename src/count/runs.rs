@@ -163,7 +163,7 @@ impl RunStore {
             let mut sources: Vec<Source> = runs.iter().map(|r| Source::Memory(r.iter())).collect();
             let mut merged = Merger::new(&mut sources).map_err(io)?;
             let mut buf = [0u8; ENTRY_BYTES];
-            while let Some(e) = merged.next().map_err(io)? {
+            while let Some(e) = merged.next_entry().map_err(io)? {
                 starts[partition_of(e.hash) + 1] += 1;
                 buf[..8].copy_from_slice(&e.hash.to_le_bytes());
                 buf[8..12].copy_from_slice(&e.site.to_le_bytes());
@@ -302,7 +302,7 @@ impl<'s, 'a> Merger<'s, 'a> {
     }
 
     /// The next (hash, site) in order, with the documents of every source summed.
-    pub fn next(&mut self) -> io::Result<Option<Entry>> {
+    pub fn next_entry(&mut self) -> io::Result<Option<Entry>> {
         let Some(Reverse((hash, site, i))) = self.heap.pop() else { return Ok(None) };
         let mut docs = self.docs[i];
         self.advance(i)?;
@@ -331,7 +331,7 @@ pub fn for_each_block(
     let mut merged = Merger::new(&mut sources).map_err(io)?;
     let mut group: Vec<(u32, u32)> = Vec::new();
     let mut current: Option<u64> = None;
-    while let Some(e) = merged.next().map_err(io)? {
+    while let Some(e) = merged.next_entry().map_err(io)? {
         if current != Some(e.hash) {
             if let Some(h) = current {
                 visit(h, &group)?;
