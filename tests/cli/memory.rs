@@ -2,7 +2,7 @@
 //! and writes byte for byte what an uncapped scan writes.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use crate::{chaff, repo, CliTest};
 
@@ -15,32 +15,51 @@ fn generated(dir: &Path, size: &str) {
         .code(0);
 }
 
-/// Runs `chaff` with `args`; returns its exit code and its peak resident set in KiB (from
-/// `wait4`, so the figure is the child's own, whatever else the tests run).
+/// Runs `chaff` with `args`; returns its exit code and its peak resident set in KiB.
+///
+/// The peak comes from GNU time when it is installed (`/usr/bin/time -f %M`), else from
+/// polling the child's `VmHWM` until it ends (Linux). Not from `wait4` on the child: Linux
+/// folds the resident set of the process that spawned it (this test binary, with whatever the
+/// other tests hold) into the child's `ru_maxrss` at exec; GNU time's own child starts from
+/// GNU time's few megabytes.
 fn run_measured(args: &[&std::ffi::OsStr]) -> (i32, Option<u64>) {
-    let child = Command::new(env!("CARGO_BIN_EXE_chaff"))
+    let gnu_time = Path::new("/usr/bin/time");
+    if gnu_time.exists() {
+        let out = tempfile::NamedTempFile::new().expect("temporary file");
+        let status = Command::new(gnu_time)
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(out.path())
+            .arg(env!("CARGO_BIN_EXE_chaff"))
+            .args(args)
+            .current_dir(repo())
+            .stdout(Stdio::null())
+            .status()
+            .expect("running chaff under /usr/bin/time");
+        let text = std::fs::read_to_string(out.path()).unwrap_or_default();
+        let peak = text.lines().last().and_then(|l| l.trim().parse().ok());
+        return (status.code().unwrap_or(-1), peak);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chaff"))
         .current_dir(repo())
         .args(args)
+        .stdout(Stdio::null())
         .spawn()
         .expect("spawning chaff");
-    wait_with_peak(child)
-}
-
-#[cfg(target_os = "linux")]
-fn wait_with_peak(child: std::process::Child) -> (i32, Option<u64>) {
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value; wait4 writes it and the status.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = child.id() as libc::pid_t;
-    let got = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(got, pid, "wait4: {}", std::io::Error::last_os_error());
-    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
-    (code, Some(usage.ru_maxrss as u64))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn wait_with_peak(mut child: std::process::Child) -> (i32, Option<u64>) {
-    (child.wait().expect("waiting for chaff").code().unwrap_or(-1), None)
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak: Option<u64> = None;
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for chaff") {
+            return (status.code().unwrap_or(-1), peak);
+        }
+        let hwm = std::fs::read_to_string(&status_file).ok().and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmHWM:"))?.to_string();
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        });
+        peak = peak.max(hwm);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
 }
 
 fn scan_args(t: &CliTest, name: &str, corpus: &Path, extra: &[&str]) -> Vec<std::ffi::OsString> {
