@@ -274,8 +274,8 @@ impl Flagger<'_> {
         }
         let mut flags = vec![LineFlag::default(); view.hashes.len()];
         for b in &doc_blocks {
-            let totals = self.counts.totals.get(&b.hash).copied().unwrap_or_default();
-            let on_site = self.counts.per_site.get(&(b.hash, site_key)).map_or(0, |t| t.docs);
+            let totals = self.counts.block(b.hash);
+            let on_site = self.counts.site_docs_of(b.hash, site_key);
             let cross = totals.docs >= cfg.min_docs
                 && f64::from(on_site) >= cfg.min_site_fraction * site_docs;
             let within = cfg.within_page

@@ -193,7 +193,9 @@ pub fn read_into(
     r.read_exact(&mut json).map_err(corrupt)?;
     let header: LearnedHeader =
         serde_json::from_slice(&json).map_err(|e| bad(path, format!("bad header: {e}")))?;
-    if header.dedup.as_ref() != dedup {
+    // Compared as written: the memory settings of a run are not part of what was learned.
+    let same = serde_json::to_value(&header.dedup).ok() == serde_json::to_value(dedup).ok();
+    if !same {
         return Err(bad(path, "learned with other duplicate detection settings than this run"));
     }
     let (permutations, lead) = dedup.map_or((0, 0), |d| (d.permutations, d.lead_permutations));

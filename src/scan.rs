@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::block::LineView;
 use crate::classify::{classify_document, Classifiers, DocClasses, LineTexts, PaywallConfig};
 use crate::count::format::CountsHeader;
-use crate::count::{CountTable, Counts, Merge, SeenDocs, SiteKey};
+use crate::count::{CountTable, Counts, MemoryConfig, Merge, SeenDocs, SiteKey};
 use crate::dedup::content::{DocSignature, Signer};
 use crate::dedup::minhash::MinHasher;
 use crate::dedup::{find_duplicates, DedupConfig, Duplicate, Duplicates, Signatures};
@@ -49,6 +49,8 @@ pub struct ScanConfig {
     pub strict: bool,
     /// Find duplicate documents (a pass of its own); `None` leaves it out.
     pub dedup: Option<DedupConfig>,
+    /// The memory cap, and where to spill what outgrows it.
+    pub memory: MemoryConfig,
 }
 
 /// What a scan found in one document.
@@ -146,9 +148,9 @@ fn total_size(files: &[InputFile]) -> Option<u64> {
     files.iter().map(|f| std::fs::metadata(&f.path).ok().map(|m| m.len())).sum()
 }
 
-/// Pass one: counts every block of every document.
-pub fn count(files: &[InputFile], config: &ScanConfig, progress: &dyn Progress) -> Counts {
-    count_table(files, config, progress).finish()
+/// Pass one: counts every block of every document (spilling to disk under a memory cap).
+pub fn count(files: &[InputFile], config: &ScanConfig, progress: &dyn Progress) -> Result<Counts> {
+    count_table(files, config, progress).try_finish()
 }
 
 /// Pass one, before the per-block totals are derived (what a counts file holds).
@@ -161,39 +163,46 @@ pub fn count_table(
     let flag = &config.flag;
     let docs_done = AtomicU64::new(0);
     progress.start(Phase::Count, total_size(files));
-    let mut table = CountTable::default();
+    let first = CountTable::new(&config.memory);
+    let mut table = first.fork();
     let seen = SeenDocs::default();
     read_batches(files, Vec::new(), &config.read, |rx, counter| {
         table = rx
             .into_iter()
             .par_bridge()
-            .fold(CountTable::default, |mut t, batch| {
-                for doc in batch.iter().filter_map(|i| i.as_ref().ok()) {
-                    let view = LineView::capped(
-                        &doc.text,
-                        &normalizer,
-                        flag.max_line_bytes,
-                        flag.max_doc_bytes,
-                    );
-                    if !flag.count_duplicates
-                        && !seen.first_time(
-                            hash_window(&view.hashes).0 ^ hash_site(&doc.source.file),
-                            SiteKey::of(&doc.site),
-                        )
-                    {
-                        t.duplicates += 1;
-                        continue;
+            .fold(
+                || first.fork(),
+                |mut t, batch| {
+                    for doc in batch.iter().filter_map(|i| i.as_ref().ok()) {
+                        let view = LineView::capped(
+                            &doc.text,
+                            &normalizer,
+                            flag.max_line_bytes,
+                            flag.max_doc_bytes,
+                        );
+                        if !flag.count_duplicates
+                            && !seen.first_time(
+                                hash_window(&view.hashes).0 ^ hash_site(&doc.source.file),
+                                SiteKey::of(&doc.site),
+                            )
+                        {
+                            t.duplicates += 1;
+                            continue;
+                        }
+                        t.add_document(&doc.site, &blocks(&view.hashes, flag.shingle));
                     }
-                    t.add_document(&doc.site, &blocks(&view.hashes, flag.shingle));
-                }
-                let done = docs_done.fetch_add(batch.len() as u64, Ordering::Relaxed);
-                progress.update(counter.load(Ordering::Relaxed), done + batch.len() as u64);
-                t
-            })
-            .reduce(CountTable::default, |mut a, b| {
-                a.merge(b);
-                a
-            });
+                    let done = docs_done.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                    progress.update(counter.load(Ordering::Relaxed), done + batch.len() as u64);
+                    t
+                },
+            )
+            .reduce(
+                || first.fork(),
+                |mut a, b| {
+                    a.merge(b);
+                    a
+                },
+            );
     });
     progress.finish();
     table
@@ -534,7 +543,7 @@ pub fn count_to_file(
 ) -> Result<Vec<InputProblem>> {
     let (files, problems) = expand(paths, config)?;
     let table = count_table(&files, config, progress);
-    crate::count::format::write_table(output, &counts_header(config, None), &table)?;
+    crate::count::format::write_table(output, &counts_header(config, None), table)?;
     Ok(problems)
 }
 
@@ -683,7 +692,7 @@ pub fn scan(
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
     let (files, problems) = expand(paths, config)?;
-    let counts = count(&files, config, progress);
+    let counts = count(&files, config, progress)?;
     learn_and_mark(&files, problems, &counts, config, progress, sinks)
 }
 
@@ -706,7 +715,7 @@ pub fn scan_memory(
         read: ReadConfig { memory: Some(Arc::new(memory)), ..config.read.clone() },
         ..config.clone()
     };
-    let counts = count(&list, &config, progress);
+    let counts = count(&list, &config, progress)?;
     learn_and_mark(&list, Vec::new(), &counts, &config, progress, sinks)
 }
 
@@ -742,11 +751,9 @@ mod tests {
         let (files, _) = input::expand(&corpus(dir.path()));
         let snapshot = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            let counts = pool.install(|| count(&files, &config(), &NoProgress));
-            let mut v: Vec<_> =
-                counts.per_site.iter().map(|(k, t)| (*k, t.docs, t.occurrences)).collect();
-            v.sort_unstable();
-            (counts.documents, counts.duplicates, v)
+            let counts = pool.install(|| count(&files, &config(), &NoProgress)).unwrap();
+            let v: Vec<_> = counts.recurring().collect();
+            (counts.documents, counts.duplicates, counts.distinct_blocks, v)
         };
         let one = snapshot(1);
         // Digits fold, so many stories are exact copies of one another on their site.

@@ -183,6 +183,32 @@ impl DetectArgs {
     }
 }
 
+/// Memory: the cap, and where what outgrows it goes.
+#[derive(Debug, Args)]
+pub struct MemoryArgs {
+    /// Keep the process under about this much memory (e.g. 2G; K, M, G suffixes, powers of
+    /// 1024): count records beyond half of it are sorted into runs in a temporary folder and
+    /// merged from there, and duplicate detection keeps signatures on disk past a quarter of
+    /// it. The counts stay exact. Default: no cap, everything in memory.
+    #[arg(long, value_parser = size, value_name = "SIZE")]
+    pub max_memory: Option<u64>,
+    /// Folder for the runs spilled under --max-memory (default: the system's temporary
+    /// folder); they are removed at the end, and on error.
+    #[arg(long, value_name = "DIR")]
+    pub temp_dir: Option<PathBuf>,
+}
+
+impl MemoryArgs {
+    pub fn memory_config(&self) -> chaff::count::MemoryConfig {
+        chaff::count::MemoryConfig { max_memory: self.max_memory, temp_dir: self.temp_dir.clone() }
+    }
+}
+
+fn size(text: &str) -> Result<u64, String> {
+    chaff::gen::parse_size(text)
+        .ok_or_else(|| format!("{text:?} is not a size like 1G, 512M or 1000"))
+}
+
 /// Duplicate detection.
 #[derive(Debug, Args)]
 pub struct DedupArgs {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::args::{resolve_inputs, DetectArgs, GlobalArgs, InputArgs};
+use super::args::{resolve_inputs, DetectArgs, GlobalArgs, InputArgs, MemoryArgs};
 use super::progress::Bars;
 use super::ExitStatus;
 
@@ -20,6 +20,8 @@ pub struct Args {
     pub input: InputArgs,
     #[command(flatten)]
     pub detect: DetectArgs,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
     /// The counts file to write.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
@@ -31,6 +33,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         normalize: args.detect.normalize_config(),
         flag: args.detect.flag_config()?,
         strict: args.input.strict,
+        memory: args.memory.memory_config(),
         ..chaff::ScanConfig::default()
     };
     let inputs = resolve_inputs(&args.input.paths)?;

@@ -105,6 +105,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         strict: args.input.strict,
         // Scoring looks at kept text only; duplicates would cost a pass for nothing.
         dedup: None,
+        memory: chaff::count::MemoryConfig::default(),
     };
     let inputs = resolve_inputs(&args.input.paths)?;
     inputs.name_stdin(&mut config.read);

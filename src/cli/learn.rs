@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::args::{resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs};
+use super::args::{resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs, MemoryArgs};
 use super::progress::Bars;
 use super::ExitStatus;
 
@@ -30,18 +30,26 @@ pub struct Args {
     pub detect: DetectArgs,
     #[command(flatten)]
     pub dedup: DedupArgs,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
     /// The learned file to write.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
 }
 
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    let memory = args.memory.memory_config();
     let mut config = chaff::ScanConfig {
         read: args.input.read_config(),
         normalize: args.detect.normalize_config(),
         flag: args.detect.flag_config()?,
         strict: args.input.strict,
-        dedup: args.dedup.dedup_config()?,
+        dedup: args.dedup.dedup_config()?.map(|d| chaff::dedup::DedupConfig {
+            memory_budget: memory.signature_budget(),
+            temp_dir: memory.temp_dir.clone(),
+            ..d
+        }),
+        memory,
         ..chaff::ScanConfig::default()
     };
     let inputs = resolve_inputs(&args.input.paths)?;

@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use chaff::dedup::DedupConfig;
 use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
 use chaff::report::{html::Html, json::Json, markdown::Markdown, summary::Summary, Render, Report};
 use chaff::scan::{DocSink, ScanConfig};
 
-use super::args::{resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs};
+use super::args::{resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs, MemoryArgs};
 use super::progress::Bars;
 use super::ExitStatus;
 
@@ -25,6 +26,8 @@ pub struct Args {
     pub detect: DetectArgs,
     #[command(flatten)]
     pub dedup: DedupArgs,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
     /// Write the report as JSON.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -59,6 +62,7 @@ pub struct Args {
 
 impl Args {
     pub fn scan_config(&self) -> anyhow::Result<ScanConfig> {
+        let memory = self.memory.memory_config();
         Ok(ScanConfig {
             read: self.input.read_config(),
             normalize: self.detect.normalize_config(),
@@ -66,7 +70,12 @@ impl Args {
             paywall: chaff::classify::PaywallConfig::default(),
             top: self.top.max(self.show),
             strict: self.input.strict,
-            dedup: self.dedup.dedup_config()?,
+            dedup: self.dedup.dedup_config()?.map(|d| DedupConfig {
+                memory_budget: memory.signature_budget(),
+                temp_dir: memory.temp_dir.clone(),
+                ..d
+            }),
+            memory,
         })
     }
 }

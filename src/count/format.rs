@@ -2,22 +2,28 @@
 //!
 //! ```text
 //! "CHAFFCNT"                 8 bytes magic
-//! version                    u32 LE (1)
+//! version                    u32 LE (2)
 //! header length, header      u32 LE, JSON: the counting settings (see CountsHeader)
 //! body                       zstd stream of:
 //!   documents, duplicates    u64 LE each
 //!   site count               u64 LE; then per site, sorted by key:
 //!                              key u64, docs u64, name length u32, name bytes
 //!   then per (block, site), sorted by (block, site), a row tagged 1:
-//!                              1u8, block u64, site u64, docs u32, occurrences u32, max_in_doc u32
+//!                              1u8, block u64, site u64, docs u32
 //!   and a final 0u8 (rows are streamed: a merge never holds them all)
 //! checksum                   u64 LE: xxh3-64 (seed 0) of every byte before it
 //! ```
 //!
-//! Tallies are sorted, so merging files is a streaming k-way merge; sums are exact, so merge is
+//! Version 2 dropped the occurrences and the most occurrences in one document from each row
+//! (version 1 had them): flagging never read them. A file holds every (block, site) counted,
+//! those on one document too, so that files counted apart sum exactly; reading files into
+//! [`Counts`] keeps only the blocks on two documents or more.
+//!
+//! Rows are sorted, so merging files is a streaming k-way merge; sums are exact, so merge is
 //! associative and commutative. A file may hold only the blocks of one hash partition
 //! (`hash % n == i`), so that a reduce can run one task per partition.
 
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
@@ -27,14 +33,15 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::{CountTable, Counts, SiteInfo, SiteKey, SiteTally};
+use super::memory::CountsBuilder;
+use super::{CountTable, Counts, SiteInfo, SiteKey};
 use crate::error::{Error, Result};
-use crate::hash::{BlockHash, SEED};
+use crate::hash::SEED;
 use crate::normalize::NormalizeConfig;
 use crate::output::AtomicFile;
 
 pub const MAGIC: &[u8; 8] = b"CHAFFCNT";
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The settings that decide what was counted. Files merge, and mark reads them, only when these
 /// agree.
@@ -97,18 +104,18 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
-/// One tally row.
+/// One row: the documents of one site holding one block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Row {
     pub block: u64,
     pub site: u64,
-    pub tally: (u32, u32, u32),
+    pub docs: u32,
 }
 
-/// A source of rows for the writer.
-type Rows<'a> = dyn FnMut() -> Result<Option<Row>> + 'a;
+/// Feeds the writer its rows, in sorted order, through the sink it is given.
+type Feed<'a> = dyn FnMut(&mut dyn FnMut(Row) -> Result<()>) -> Result<()> + 'a;
 
-/// Writes a whole counts file to `out`; `rows` yields the rows in sorted order.
+/// Writes a whole counts file to `out`; `feed` hands over the rows in sorted order.
 fn write_counts_to<W: Write>(
     path: &Path,
     out: W,
@@ -116,39 +123,34 @@ fn write_counts_to<W: Write>(
     documents: u64,
     duplicates: u64,
     sites: &[(SiteKey, SiteInfo)],
-    rows: &mut Rows,
+    feed: &mut Feed,
 ) -> Result<W> {
     let io = |source: io::Error| Error::Write { path: path.to_path_buf(), source };
     let mut w = HashingWriter { inner: out, hasher: Xxh3::new() };
-    write_body(&mut w, header, documents, duplicates, sites, rows).map_err(|e| match e {
-        WriteError::Io(e) => io(e),
-        WriteError::Rows(e) => e,
+    let mut z = write_head(&mut w, header, documents, duplicates, sites).map_err(io)?;
+    let mut buf = [0u8; 21];
+    buf[0] = 1;
+    feed(&mut |r: Row| {
+        buf[1..9].copy_from_slice(&r.block.to_le_bytes());
+        buf[9..17].copy_from_slice(&r.site.to_le_bytes());
+        buf[17..21].copy_from_slice(&r.docs.to_le_bytes());
+        z.write_all(&buf).map_err(io)
     })?;
+    z.write_all(&[0u8]).map_err(io)?;
+    z.finish().map_err(io)?;
     let sum = w.hasher.digest();
     w.inner.write_all(&sum.to_le_bytes()).map_err(io)?;
     Ok(w.inner)
 }
 
-/// An error of the output, or of the input rows being merged.
-enum WriteError {
-    Io(io::Error),
-    Rows(Error),
-}
-
-impl From<io::Error> for WriteError {
-    fn from(e: io::Error) -> Self {
-        WriteError::Io(e)
-    }
-}
-
-fn write_body<W: Write>(
-    w: &mut HashingWriter<W>,
+/// Writes everything before the rows, and opens the zstd stream they go in.
+fn write_head<'w, W: Write>(
+    w: &'w mut HashingWriter<W>,
     header: &CountsHeader,
     documents: u64,
     duplicates: u64,
     sites: &[(SiteKey, SiteInfo)],
-    rows: &mut Rows,
-) -> std::result::Result<(), WriteError> {
+) -> io::Result<zstd::stream::write::Encoder<'static, &'w mut HashingWriter<W>>> {
     w.write_all(MAGIC)?;
     w.write_all(&VERSION.to_le_bytes())?;
     let json = serde_json::to_vec(header).map_err(io::Error::other)?;
@@ -164,47 +166,38 @@ fn write_body<W: Write>(
         z.write_all(&(info.name.len() as u32).to_le_bytes())?;
         z.write_all(info.name.as_bytes())?;
     }
-    let mut buf = [0u8; 29];
-    buf[0] = 1;
-    while let Some(r) = rows().map_err(WriteError::Rows)? {
-        buf[1..9].copy_from_slice(&r.block.to_le_bytes());
-        buf[9..17].copy_from_slice(&r.site.to_le_bytes());
-        buf[17..21].copy_from_slice(&r.tally.0.to_le_bytes());
-        buf[21..25].copy_from_slice(&r.tally.1.to_le_bytes());
-        buf[25..29].copy_from_slice(&r.tally.2.to_le_bytes());
-        z.write_all(&buf)?;
-    }
-    z.write_all(&[0u8])?;
-    z.finish()?;
-    Ok(())
+    Ok(z)
 }
 
-/// Writes a count table (pass one's result, before `finish`) to `path`, atomically.
-pub fn write_table(path: &Path, header: &CountsHeader, table: &CountTable) -> Result<()> {
+/// Writes a count table (pass one's result) to `path`, atomically: every (block, site) it
+/// counted, none left out, so that files made apart sum exactly.
+pub fn write_table(path: &Path, header: &CountsHeader, mut table: CountTable) -> Result<()> {
     let mut sites: Vec<(SiteKey, SiteInfo)> =
-        table.sites.iter().map(|(k, v)| (*k, v.clone())).collect();
+        std::mem::take(&mut table.sites).into_iter().collect();
     sites.sort_by_key(|(k, _)| *k);
-    let mut rows: Vec<Row> = table
-        .per_site
-        .iter()
-        .filter(|((b, _), _)| in_partition(b.0, header.partition))
-        .map(|((b, s), t)| Row {
-            block: b.0,
-            site: s.0,
-            tally: (t.docs, t.occurrences, t.max_in_doc),
-        })
-        .collect();
-    rows.sort_unstable();
+    let (documents, duplicates) = (table.documents, table.duplicates);
+    let partition = header.partition;
+    let mut table = Some(table);
     let file = AtomicFile::create(path)?;
-    let mut it = rows.into_iter();
     let out = write_counts_to(
         path,
         AtomicSink(file),
         header,
-        table.documents,
-        table.duplicates,
+        documents,
+        duplicates,
         &sites,
-        &mut || Ok(it.next()),
+        &mut |sink| {
+            let Some(table) = table.take() else { return Ok(()) };
+            table.for_each_block(|block, group| {
+                if in_partition(block, partition) {
+                    for &(site, docs) in group {
+                        sink(Row { block, site: site.0, docs })?;
+                    }
+                }
+                Ok(())
+            })?;
+            Ok(())
+        },
     )?;
     out.0.commit()
 }
@@ -335,14 +328,13 @@ impl CountsReader {
             1 => {}
             t => return Err(bad(&self.path, format!("corrupt body: row tag {t}"))),
         }
-        let mut buf = [0u8; 28];
+        let mut buf = [0u8; 20];
         self.body.read_exact(&mut buf).map_err(|e| corrupt(&self.path, e))?;
         let u64_at = |i: usize| u64::from_le_bytes(buf[i..i + 8].try_into().expect("8 bytes"));
-        let u32_at = |i: usize| u32::from_le_bytes(buf[i..i + 4].try_into().expect("4 bytes"));
         Ok(Some(Row {
             block: u64_at(0),
             site: u64_at(8),
-            tally: (u32_at(16), u32_at(20), u32_at(24)),
+            docs: u32::from_le_bytes(buf[16..20].try_into().expect("4 bytes")),
         }))
     }
 
@@ -367,10 +359,55 @@ impl CountsReader {
     }
 }
 
-/// Reads counts files (whole, or partitions, or shards to be summed) into finished counts.
+/// A streaming k-way merge of the rows of counts files: rows of one (block, site) in several
+/// files come out once, their documents summed.
+struct RowMerger {
+    readers: Vec<CountsReader>,
+    heap: BinaryHeap<Reverse<(u64, u64, usize, u32)>>,
+    partition: Option<(u64, u64)>,
+}
+
+impl RowMerger {
+    fn new(mut readers: Vec<CountsReader>, partition: Option<(u64, u64)>) -> Result<RowMerger> {
+        let mut heap = BinaryHeap::with_capacity(readers.len());
+        for (i, r) in readers.iter_mut().enumerate() {
+            if let Some(row) = next_in_partition(r, partition)? {
+                heap.push(Reverse((row.block, row.site, i, row.docs)));
+            }
+        }
+        Ok(RowMerger { readers, heap, partition })
+    }
+
+    fn next(&mut self) -> Result<Option<Row>> {
+        let Some(Reverse((block, site, i, docs))) = self.heap.pop() else { return Ok(None) };
+        let mut row = Row { block, site, docs };
+        self.refill(i)?;
+        while let Some(&Reverse((b, s, j, d))) = self.heap.peek() {
+            if (b, s) != (block, site) {
+                break;
+            }
+            self.heap.pop();
+            row.docs = row.docs.saturating_add(d);
+            self.refill(j)?;
+        }
+        Ok(Some(row))
+    }
+
+    fn refill(&mut self, i: usize) -> Result<()> {
+        if let Some(r) = next_in_partition(&mut self.readers[i], self.partition)? {
+            self.heap.push(Reverse((r.block, r.site, i, r.docs)));
+        }
+        Ok(())
+    }
+}
+
+/// Reads counts files (whole, or partitions, or shards to be summed) into finished counts,
+/// streaming: memory holds the kept blocks (on two documents or more), not the rows.
 pub fn read_counts(paths: &[&Path]) -> Result<(CountsHeader, Counts)> {
-    let mut table = CountTable::default();
     let mut header: Option<CountsHeader> = None;
+    let mut readers = Vec::with_capacity(paths.len());
+    let mut sites: FxHashMap<SiteKey, SiteInfo> = FxHashMap::default();
+    let (mut documents, mut duplicates) = (0u64, 0u64);
     for path in paths {
         let mut r = CountsReader::open(path)?;
         match &header {
@@ -380,29 +417,37 @@ pub fn read_counts(paths: &[&Path]) -> Result<(CountsHeader, Counts)> {
             }
             Some(_) => {}
         }
-        let mut part = CountTable::default();
-        part.documents = r.documents;
-        part.duplicates = r.duplicates;
         // Partitions of one merge each carry the full site list and totals: count them once.
-        let first_partition = r.header.partition.is_none_or(|(i, _)| i == 0);
-        if first_partition {
+        if r.header.partition.is_none_or(|(i, _)| i == 0) {
+            documents += r.documents;
+            duplicates += r.duplicates;
             for (k, v) in r.sites.drain(..) {
-                part.sites.insert(k, v);
+                let e =
+                    sites.entry(k).or_insert_with(|| SiteInfo { name: v.name.clone(), docs: 0 });
+                e.docs += v.docs;
             }
-        } else {
-            part.documents = 0;
-            part.duplicates = 0;
         }
-        while let Some(row) = r.next_row()? {
-            part.per_site.insert(
-                (BlockHash(row.block), SiteKey(row.site)),
-                SiteTally { docs: row.tally.0, occurrences: row.tally.1, max_in_doc: row.tally.2 },
-            );
-        }
-        crate::count::Merge::merge(&mut table, part);
+        readers.push(r);
     }
     let header = header.ok_or_else(|| Error::Config("no counts file given".into()))?;
-    Ok((header, table.finish()))
+    let mut merged = RowMerger::new(readers, None)?;
+    let mut builder = CountsBuilder::default();
+    let mut group: Vec<(SiteKey, u32)> = Vec::new();
+    let mut current: Option<u64> = None;
+    while let Some(row) = merged.next()? {
+        if current != Some(row.block) {
+            if let Some(h) = current {
+                builder.push(h, &group);
+            }
+            group.clear();
+            current = Some(row.block);
+        }
+        group.push((SiteKey(row.site), row.docs));
+    }
+    if let Some(h) = current {
+        builder.push(h, &group);
+    }
+    Ok((header, builder.build(sites, documents, duplicates)))
 }
 
 /// Merges counts files into one, keeping only partition `partition` when given: a streaming
@@ -437,34 +482,7 @@ pub fn merge_files(inputs: &[&Path], output: &Path, partition: Option<(u64, u64)
     }
     let mut sites: Vec<(SiteKey, SiteInfo)> = sites.into_iter().collect();
     sites.sort_by_key(|(k, _)| *k);
-    // A heap holds one row per input; equal keys are summed as they come out in order.
-    let mut heap = BinaryHeap::new();
-    for (i, r) in readers.iter_mut().enumerate() {
-        if let Some(row) = next_in_partition(r, partition)? {
-            heap.push(std::cmp::Reverse((row.block, row.site, i, row.tally)));
-        }
-    }
-    let mut next_merged = || -> Result<Option<Row>> {
-        let Some(std::cmp::Reverse((block, site, i, t))) = heap.pop() else { return Ok(None) };
-        let mut row = Row { block, site, tally: t };
-        let mut refill = vec![i];
-        while let Some(std::cmp::Reverse((b, s, j, t))) = heap.peek().copied() {
-            if (b, s) != (block, site) {
-                break;
-            }
-            heap.pop();
-            row.tally.0 = row.tally.0.saturating_add(t.0);
-            row.tally.1 = row.tally.1.saturating_add(t.1);
-            row.tally.2 = row.tally.2.max(t.2);
-            refill.push(j);
-        }
-        for j in refill {
-            if let Some(r) = next_in_partition(&mut readers[j], partition)? {
-                heap.push(std::cmp::Reverse((r.block, r.site, j, r.tally)));
-            }
-        }
-        Ok(Some(row))
-    };
+    let mut merged = RowMerger::new(readers, partition)?;
     let file = AtomicFile::create(output)?;
     let out = write_counts_to(
         output,
@@ -473,7 +491,12 @@ pub fn merge_files(inputs: &[&Path], output: &Path, partition: Option<(u64, u64)
         documents,
         duplicates,
         &sites,
-        &mut next_merged,
+        &mut |sink| {
+            while let Some(row) = merged.next()? {
+                sink(row)?;
+            }
+            Ok(())
+        },
     )?;
     out.0.commit()
 }
@@ -516,14 +539,12 @@ mod tests {
         t
     }
 
-    fn snapshot(c: &Counts) -> Vec<(u64, u64, u32, u32, u32)> {
-        let mut v: Vec<_> = c
-            .per_site
-            .iter()
-            .map(|((b, s), t)| (b.0, s.0, t.docs, t.occurrences, t.max_in_doc))
-            .collect();
-        v.sort_unstable();
-        v
+    fn snapshot(c: &Counts) -> (u64, Vec<(u64, u64, u32)>) {
+        let mut v = Vec::new();
+        for (b, _, sites) in c.recurring() {
+            v.extend(sites.into_iter().map(|(s, d)| (b.0, s.0, d)));
+        }
+        (c.distinct_blocks, v)
     }
 
     #[test]
@@ -533,8 +554,8 @@ mod tests {
         let b = table(&[("x", &[1, 2, 9]), ("z", &[4, 4, 4])]);
         let (pa, pb, pm) =
             (dir.path().join("a.counts"), dir.path().join("b.counts"), dir.path().join("m.counts"));
-        write_table(&pa, &header(), &a).unwrap();
-        write_table(&pb, &header(), &b).unwrap();
+        write_table(&pa, &header(), a).unwrap();
+        write_table(&pb, &header(), b).unwrap();
         merge_files(&[&pa, &pb], &pm, None).unwrap();
         let (_, merged) = read_counts(&[&pm]).unwrap();
         let mut all = table(&[("x", &[1, 2, 3]), ("y", &[1, 2])]);
@@ -561,7 +582,7 @@ mod tests {
     fn damage_is_detected() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.counts");
-        write_table(&p, &header(), &table(&[("x", &[1, 2, 3, 4, 5, 6])])).unwrap();
+        write_table(&p, &header(), table(&[("x", &[1, 2, 3, 4, 5, 6])])).unwrap();
         let mut bytes = std::fs::read(&p).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
@@ -577,8 +598,8 @@ mod tests {
     fn other_settings_do_not_merge() {
         let dir = tempfile::tempdir().unwrap();
         let (pa, pb) = (dir.path().join("a.counts"), dir.path().join("b.counts"));
-        write_table(&pa, &header(), &table(&[("x", &[1])])).unwrap();
-        write_table(&pb, &CountsHeader { shingle: 3, ..header() }, &table(&[("x", &[1])])).unwrap();
+        write_table(&pa, &header(), table(&[("x", &[1])])).unwrap();
+        write_table(&pb, &CountsHeader { shingle: 3, ..header() }, table(&[("x", &[1])])).unwrap();
         assert!(merge_files(&[&pa, &pb], &dir.path().join("m"), None).is_err());
         assert!(read_counts(&[&pa, &pb]).is_err());
     }

@@ -1,8 +1,25 @@
-//! The in-memory count table.
+//! The count table (what counting threads fill) and the finished counts (what flagging reads).
+//!
+//! Counting is by sorting, not hashing (see [`super::runs`]): a document adds one 16-byte
+//! record per distinct block, runs of records are sorted and summed, and one k-way merge at
+//! the end visits every block with its per-site document counts. Memory while counting is
+//! 16 bytes per distinct (block, site) in a run, or a fixed budget when runs spill to disk
+//! ([`MemoryConfig`]).
+//!
+//! The finished [`Counts`] keep only the blocks on two documents or more: a block on one
+//! document can never recur across pages, and nearly every line of an article body is one. A
+//! looked-up block that is not kept stands on exactly one document of one site, the document
+//! being flagged, so it reads as `docs: 1, sites: 1`.
 
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::runs::{aggregate, for_each_block, Entry, RunStats, RunStore, PARTITIONS};
 use super::Merge;
+use crate::error::Result;
 use crate::hash::{hash_site, BlockHash};
 use crate::shingle::Block;
 
@@ -16,25 +33,6 @@ impl SiteKey {
     }
 }
 
-/// How one block stands on the pages of one site.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SiteTally {
-    /// Distinct documents of the site holding the block.
-    pub docs: u32,
-    /// Occurrences over those documents.
-    pub occurrences: u32,
-    /// The most occurrences in any one document.
-    pub max_in_doc: u32,
-}
-
-impl SiteTally {
-    fn add(&mut self, other: SiteTally) {
-        self.docs = self.docs.saturating_add(other.docs);
-        self.occurrences = self.occurrences.saturating_add(other.occurrences);
-        self.max_in_doc = self.max_in_doc.max(other.max_in_doc);
-    }
-}
-
 /// A site: its name and how many documents it has.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SiteInfo {
@@ -42,19 +40,132 @@ pub struct SiteInfo {
     pub docs: u64,
 }
 
-/// The table every counting thread fills: block × site → tally.
+/// How much memory counting may take (`--max-memory`, `--temp-dir`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemoryConfig {
+    /// Bytes the whole process should stay under; `None`: no cap, every run stays in memory.
+    pub max_memory: Option<u64>,
+    /// Where spilled runs go (default: the system's temporary folder).
+    pub temp_dir: Option<PathBuf>,
+}
+
+/// Bytes of a counting buffer per thread when there is no cap (4 Mi records).
+const UNCAPPED_BUFFER_BYTES: u64 = 64 << 20;
+
+impl MemoryConfig {
+    /// Bytes of count records (buffers and runs) held in memory while counting: half the cap.
+    /// The rest is for the reader's batches, the exact-copy set, the finished table being
+    /// built by the final merge, and the allocator's slack.
+    pub fn count_budget(&self) -> Option<u64> {
+        self.max_memory.map(|m| m / 2)
+    }
+
+    /// Bytes of document signatures held in memory by duplicate detection: a quarter of the
+    /// cap (the finished counts stand beside them).
+    pub fn signature_budget(&self) -> Option<u64> {
+        self.max_memory.map(|m| m / 4)
+    }
+}
+
+/// What one counting session shares between its threads.
+#[derive(Debug)]
+struct Session {
+    sites: Mutex<SiteIds>,
+    store: Mutex<RunStore>,
+    /// Records per thread buffer.
+    buffer: usize,
+}
+
+/// Sites interned to dense indexes, so a record holds 4 bytes of site, not 8.
 #[derive(Debug, Default)]
+struct SiteIds {
+    ids: FxHashMap<SiteKey, u32>,
+    keys: Vec<SiteKey>,
+}
+
+impl Session {
+    fn new(memory: &MemoryConfig) -> Session {
+        let threads = rayon::current_num_threads().max(1) as u64;
+        let (buffer_bytes, store_budget) = match memory.count_budget() {
+            // Each thread holds a buffer and, while it sorts, the run it makes: an eighth of
+            // the budget for the buffers, twice that at worst, the rest for runs.
+            Some(b) => ((b / 8 / threads).clamp(4096, UNCAPPED_BUFFER_BYTES), Some(b * 3 / 4)),
+            None => (UNCAPPED_BUFFER_BYTES, None),
+        };
+        Session {
+            sites: Mutex::default(),
+            store: Mutex::new(RunStore::new(store_budget, memory.temp_dir.clone())),
+            buffer: (buffer_bytes as usize / super::runs::ENTRY_BYTES).max(256),
+        }
+    }
+
+    fn store(&self) -> MutexGuard<'_, RunStore> {
+        // A poisoned lock only means another thread panicked; the store is still whole.
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn site_ids(&self) -> MutexGuard<'_, SiteIds> {
+        self.sites.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn site_id(&self, key: SiteKey) -> u32 {
+        let mut s = self.site_ids();
+        if let Some(&id) = s.ids.get(&key) {
+            return id;
+        }
+        let id = s.keys.len() as u32;
+        s.keys.push(key);
+        s.ids.insert(key, id);
+        id
+    }
+}
+
+/// The table every counting thread fills. Tables made by [`CountTable::fork`] share one
+/// session (sites, runs, memory budget); [`Merge`] folds their per-site figures together.
+#[derive(Debug)]
 pub struct CountTable {
-    pub per_site: FxHashMap<(BlockHash, SiteKey), SiteTally>,
+    session: Arc<Session>,
     pub sites: FxHashMap<SiteKey, SiteInfo>,
     pub documents: u64,
     /// Exact copies (same content, same site) left out of the counts.
     pub duplicates: u64,
+    buffer: Vec<Entry>,
+    /// This thread's copy of the site ids it met.
+    ids: FxHashMap<SiteKey, u32>,
     /// Scratch space reused between documents.
     scratch: Vec<BlockHash>,
 }
 
+impl Default for CountTable {
+    /// A table of its own session, kept in memory.
+    fn default() -> Self {
+        CountTable::new(&MemoryConfig::default())
+    }
+}
+
 impl CountTable {
+    /// The first table of a session.
+    pub fn new(memory: &MemoryConfig) -> CountTable {
+        CountTable::with_session(Arc::new(Session::new(memory)))
+    }
+
+    fn with_session(session: Arc<Session>) -> CountTable {
+        CountTable {
+            session,
+            sites: FxHashMap::default(),
+            documents: 0,
+            duplicates: 0,
+            buffer: Vec::new(),
+            ids: FxHashMap::default(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// An empty table of the same session, for another thread.
+    pub fn fork(&self) -> CountTable {
+        CountTable::with_session(Arc::clone(&self.session))
+    }
+
     /// Counts one document's blocks.
     pub fn add_document(&mut self, site: &str, blocks: &[Block]) {
         let key = SiteKey::of(site);
@@ -62,56 +173,122 @@ impl CountTable {
             self.sites.entry(key).or_insert_with(|| SiteInfo { name: site.to_string(), docs: 0 });
         info.docs += 1;
         self.documents += 1;
-        let scratch = &mut self.scratch;
+        let id = match self.ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = self.session.site_id(key);
+                self.ids.insert(key, id);
+                id
+            }
+        };
+        let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         scratch.extend(blocks.iter().map(|b| b.hash));
         scratch.sort_unstable();
-        let mut i = 0;
-        while i < scratch.len() {
-            let hash = scratch[i];
-            let mut j = i + 1;
-            while j < scratch.len() && scratch[j] == hash {
-                j += 1;
-            }
-            let n = (j - i) as u32;
-            self.per_site.entry((hash, key)).or_default().add(SiteTally {
-                docs: 1,
-                occurrences: n,
-                max_in_doc: n,
-            });
-            i = j;
+        scratch.dedup();
+        if !self.buffer.is_empty() && self.buffer.len() + scratch.len() > self.session.buffer {
+            self.flush();
         }
+        if self.buffer.capacity() == 0 {
+            self.buffer.reserve_exact(self.session.buffer);
+        }
+        self.buffer.extend(scratch.iter().map(|h| Entry { hash: h.0, site: id, docs: 1 }));
+        self.scratch = scratch;
     }
 
-    /// Derives the per-block totals used for flagging.
+    /// Sorts the buffer into a run and hands it to the session.
+    fn flush(&mut self) {
+        if self.buffer.is_empty() {
+            return;
+        }
+        aggregate(&mut self.buffer);
+        let run = self.buffer.to_vec();
+        self.buffer.clear();
+        self.session.store().push(run);
+    }
+
+    /// What the session's runs did so far.
+    pub fn run_stats(&self) -> RunStats {
+        self.session.store().stats
+    }
+
+    /// Ends the session: visits every block in hash order, with its `(site, docs)` pairs
+    /// sorted by site (what a counts file holds). Returns the runs' figures.
+    pub fn for_each_block(
+        mut self,
+        mut visit: impl FnMut(u64, &[(SiteKey, u32)]) -> Result<()>,
+    ) -> Result<RunStats> {
+        self.flush();
+        let mut store = std::mem::take(&mut *self.session.store());
+        store.seal()?;
+        let keys = std::mem::take(&mut self.session.site_ids().keys);
+        let mut group: Vec<(SiteKey, u32)> = Vec::new();
+        for_each_block(&store, 0, PARTITIONS, |hash, g| {
+            group.clear();
+            group.extend(g.iter().map(|&(s, d)| (keys[s as usize], d)));
+            group.sort_unstable();
+            visit(hash, &group)
+        })?;
+        Ok(store.stats)
+    }
+
+    /// Merges every run into the finished counts. Never fails without a memory cap (nothing
+    /// is written to disk then); with one, see [`CountTable::try_finish`].
     pub fn finish(self) -> Counts {
-        let mut totals: FxHashMap<BlockHash, BlockTotals> = FxHashMap::default();
-        totals.reserve(self.per_site.len() / 2);
-        for (&(hash, _), tally) in &self.per_site {
-            let t = totals.entry(hash).or_default();
-            t.docs = t.docs.saturating_add(tally.docs);
-            t.sites = t.sites.saturating_add(1);
-            t.occurrences = t.occurrences.saturating_add(tally.occurrences);
+        self.try_finish().expect("counting in memory does no I/O")
+    }
+
+    /// Merges every run (spilled ones from disk) into the finished counts, one hash range per
+    /// task.
+    pub fn try_finish(mut self) -> Result<Counts> {
+        self.flush();
+        let mut store = std::mem::take(&mut *self.session.store());
+        store.seal()?;
+        let keys = std::mem::take(&mut self.session.site_ids().keys);
+        let parts: Vec<Result<CountsBuilder>> = (0..PARTITIONS)
+            .into_par_iter()
+            .map(|p| {
+                let mut part = CountsBuilder::default();
+                let mut group: Vec<(SiteKey, u32)> = Vec::new();
+                for_each_block(&store, p, p + 1, |hash, g| {
+                    group.clear();
+                    group.extend(g.iter().map(|&(s, d)| (keys[s as usize], d)));
+                    group.sort_unstable();
+                    part.push(hash, &group);
+                    Ok(())
+                })?;
+                Ok(part)
+            })
+            .collect();
+        drop(store);
+        let mut all = CountsBuilder::default();
+        for part in parts {
+            all.append(part?);
         }
-        Counts {
-            per_site: self.per_site,
-            totals,
-            sites: self.sites,
-            documents: self.documents,
-            duplicates: self.duplicates,
-        }
+        Ok(all.build(self.sites, self.documents, self.duplicates))
     }
 }
 
 impl Merge for CountTable {
     fn merge(&mut self, mut other: Self) {
-        // Fold the smaller table into the larger one.
-        if other.per_site.len() > self.per_site.len() {
-            std::mem::swap(&mut self.per_site, &mut other.per_site);
-        }
-        self.per_site.reserve(other.per_site.len());
-        for (k, v) in other.per_site {
-            self.per_site.entry(k).or_default().add(v);
+        other.flush();
+        if !Arc::ptr_eq(&self.session, &other.session) {
+            // Tables of two sessions: move the other's runs over, renumbering its sites.
+            let runs = other.session.store().take_all();
+            let keys = std::mem::take(&mut other.session.site_ids().keys);
+            let ids: Vec<u32> = keys.iter().map(|&k| self.session.site_id(k)).collect();
+            match runs {
+                Ok(runs) => {
+                    for mut run in runs {
+                        for e in &mut run {
+                            e.site = ids[e.site as usize];
+                        }
+                        aggregate(&mut run);
+                        self.session.store().push(run);
+                    }
+                }
+                Err(e) => self.session.store().fail(e),
+            }
         }
         for (k, v) in other.sites {
             let info =
@@ -124,18 +301,115 @@ impl Merge for CountTable {
 }
 
 /// A block over the whole corpus.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BlockTotals {
+    /// Documents holding it.
     pub docs: u32,
+    /// Sites holding it.
     pub sites: u32,
-    pub occurrences: u32,
 }
 
-/// The finished counts of a corpus.
+/// A block kept in the finished counts (on two documents or more).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Recurring {
+    docs: u32,
+    sites: u32,
+    /// The site's key when `sites == 1`, else where its sites start in `per_site`.
+    at: u64,
+}
+
+/// Builds [`Counts`] from blocks visited in hash order.
+#[derive(Debug, Default)]
+pub struct CountsBuilder {
+    hashes: Vec<u64>,
+    blocks: Vec<Recurring>,
+    per_site: Vec<(SiteKey, u32)>,
+    distinct: u64,
+}
+
+impl CountsBuilder {
+    /// Adds a block; `group` holds each site once, sorted, with its documents.
+    pub fn push(&mut self, hash: u64, group: &[(SiteKey, u32)]) {
+        debug_assert!(self.hashes.last().is_none_or(|&h| h < hash));
+        self.distinct += 1;
+        let docs = group.iter().fold(0u32, |a, &(_, d)| a.saturating_add(d));
+        if docs < 2 {
+            return;
+        }
+        let at = if group.len() == 1 {
+            group[0].0 .0
+        } else {
+            let at = self.per_site.len() as u64;
+            self.per_site.extend_from_slice(group);
+            at
+        };
+        self.hashes.push(hash);
+        self.blocks.push(Recurring { docs, sites: group.len() as u32, at });
+    }
+
+    /// Appends the blocks of a later hash range.
+    fn append(&mut self, other: CountsBuilder) {
+        let base = self.per_site.len() as u64;
+        self.hashes.extend_from_slice(&other.hashes);
+        self.blocks.extend(other.blocks.iter().map(|b| {
+            if b.sites > 1 {
+                Recurring { at: b.at + base, ..*b }
+            } else {
+                *b
+            }
+        }));
+        self.per_site.extend_from_slice(&other.per_site);
+        self.distinct += other.distinct;
+    }
+
+    /// The finished counts, with their lookup index.
+    pub fn build(
+        mut self,
+        sites: FxHashMap<SiteKey, SiteInfo>,
+        documents: u64,
+        duplicates: u64,
+    ) -> Counts {
+        self.hashes.shrink_to_fit();
+        self.blocks.shrink_to_fit();
+        self.per_site.shrink_to_fit();
+        // About one block per bucket: the top `bits` bits of a hash pick its bucket.
+        let n = self.hashes.len();
+        let bits = (usize::BITS - n.max(2).leading_zeros() - 1).clamp(1, 32);
+        let shift = 64 - bits;
+        let mut index = vec![0u32; (1usize << bits) + 1];
+        for &h in &self.hashes {
+            index[(h >> shift) as usize + 1] += 1;
+        }
+        for b in 0..1usize << bits {
+            index[b + 1] += index[b];
+        }
+        Counts {
+            hashes: self.hashes,
+            blocks: self.blocks,
+            per_site: self.per_site,
+            index,
+            shift,
+            distinct_blocks: self.distinct,
+            sites,
+            documents,
+            duplicates,
+        }
+    }
+}
+
+/// The finished counts of a corpus: per-site document counts, and the blocks on two documents
+/// or more with their documents and sites, per block and per (block, site).
 #[derive(Debug, Default)]
 pub struct Counts {
-    pub per_site: FxHashMap<(BlockHash, SiteKey), SiteTally>,
-    pub totals: FxHashMap<BlockHash, BlockTotals>,
+    /// Kept blocks, sorted.
+    hashes: Vec<u64>,
+    blocks: Vec<Recurring>,
+    per_site: Vec<(SiteKey, u32)>,
+    /// Where each bucket (top bits of the hash) starts in `hashes`.
+    index: Vec<u32>,
+    shift: u32,
+    /// Distinct blocks of the corpus, kept or not.
+    pub distinct_blocks: u64,
     pub sites: FxHashMap<SiteKey, SiteInfo>,
     /// Documents counted (exact copies on one site count once).
     pub documents: u64,
@@ -146,6 +420,67 @@ pub struct Counts {
 impl Counts {
     pub fn site_docs(&self, site: SiteKey) -> u64 {
         self.sites.get(&site).map_or(0, |s| s.docs)
+    }
+
+    #[inline]
+    fn find(&self, hash: BlockHash) -> Option<&Recurring> {
+        if self.hashes.is_empty() {
+            return None;
+        }
+        let b = (hash.0 >> self.shift) as usize;
+        let (lo, hi) = (self.index[b] as usize, self.index[b + 1] as usize);
+        let i = self.hashes[lo..hi].binary_search(&hash.0).ok()?;
+        Some(&self.blocks[lo + i])
+    }
+
+    /// Documents and sites holding a block of a counted document (one and one when it is not
+    /// kept: it stands on that document alone).
+    #[inline]
+    pub fn block(&self, hash: BlockHash) -> BlockTotals {
+        self.find(hash).map_or(BlockTotals { docs: 1, sites: 1 }, |r| BlockTotals {
+            docs: r.docs,
+            sites: r.sites,
+        })
+    }
+
+    /// Documents of `site` holding a block of a counted document of that site (one when the
+    /// block is not kept).
+    #[inline]
+    pub fn site_docs_of(&self, hash: BlockHash, site: SiteKey) -> u32 {
+        let Some(r) = self.find(hash) else { return 1 };
+        if r.sites == 1 {
+            return if r.at == site.0 { r.docs } else { 0 };
+        }
+        let sites = &self.per_site[r.at as usize..(r.at + u64::from(r.sites)) as usize];
+        sites.binary_search_by_key(&site, |&(s, _)| s).map_or(0, |i| sites[i].1)
+    }
+
+    /// Blocks kept (on two documents or more).
+    pub fn recurring_blocks(&self) -> usize {
+        self.hashes.len()
+    }
+
+    /// Bytes of the kept blocks and their lookup index.
+    pub fn table_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.hashes.capacity() * size_of::<u64>()
+            + self.blocks.capacity() * size_of::<Recurring>()
+            + self.per_site.capacity() * size_of::<(SiteKey, u32)>()
+            + self.index.capacity() * size_of::<u32>()
+    }
+
+    /// The kept blocks in hash order, with their `(site, docs)` pairs sorted by site.
+    pub fn recurring(
+        &self,
+    ) -> impl Iterator<Item = (BlockHash, BlockTotals, Vec<(SiteKey, u32)>)> + '_ {
+        self.hashes.iter().zip(&self.blocks).map(|(&h, r)| {
+            let sites = if r.sites == 1 {
+                vec![(SiteKey(r.at), r.docs)]
+            } else {
+                self.per_site[r.at as usize..(r.at + u64::from(r.sites)) as usize].to_vec()
+            };
+            (BlockHash(h), BlockTotals { docs: r.docs, sites: r.sites }, sites)
+        })
     }
 }
 
@@ -162,21 +497,61 @@ mod tests {
         blocks(&h, k)
     }
 
-    /// The obvious reference: for each block, the set of (site, doc) pairs and all occurrences.
-    fn naive(docs: &[(u8, Vec<u64>)], k: usize) -> BTreeMap<u64, (usize, usize, u32)> {
-        let mut seen: BTreeMap<u64, (BTreeSet<usize>, BTreeSet<u8>, u32)> = BTreeMap::new();
+    /// What a count must find: per block, its documents per site.
+    type Snapshot = (u64, BTreeMap<u64, BTreeMap<u64, usize>>);
+
+    /// The obvious reference: for each block, the set of documents per site.
+    fn naive(docs: &[(u8, Vec<u64>)], k: usize) -> Snapshot {
+        let mut seen: BTreeMap<u64, BTreeMap<u64, BTreeSet<usize>>> = BTreeMap::new();
         for (i, (site, lines)) in docs.iter().enumerate() {
             for b in doc_blocks(lines, k) {
-                let e = seen.entry(b.hash.0).or_default();
-                e.0.insert(i);
-                e.1.insert(*site);
-                e.2 += 1;
+                let s = SiteKey::of(&site.to_string()).0;
+                seen.entry(b.hash.0).or_default().entry(s).or_default().insert(i);
             }
         }
-        seen.into_iter().map(|(h, (d, s, o))| (h, (d.len(), s.len(), o))).collect()
+        let distinct = seen.len() as u64;
+        let kept = seen
+            .into_iter()
+            .map(|(h, per_site)| {
+                (h, per_site.into_iter().map(|(s, d)| (s, d.len())).collect::<BTreeMap<_, _>>())
+            })
+            .filter(|(_, per_site)| per_site.values().sum::<usize>() >= 2)
+            .collect();
+        (distinct, kept)
     }
 
-    fn fast(docs: &[(u8, Vec<u64>)], k: usize, parts: usize) -> BTreeMap<u64, (usize, usize, u32)> {
+    fn snapshot(counts: &Counts) -> Snapshot {
+        let kept = counts
+            .recurring()
+            .map(|(h, t, sites)| {
+                assert_eq!(t.sites as usize, sites.len());
+                assert_eq!(t.docs, sites.iter().map(|s| s.1).sum::<u32>());
+                assert_eq!(counts.block(h), t);
+                for &(s, d) in &sites {
+                    assert_eq!(counts.site_docs_of(h, s), d);
+                }
+                (h.0, sites.into_iter().map(|(s, d)| (s.0, d as usize)).collect())
+            })
+            .collect();
+        (counts.distinct_blocks, kept)
+    }
+
+    fn fast(docs: &[(u8, Vec<u64>)], k: usize, parts: usize, memory: &MemoryConfig) -> Counts {
+        let first = CountTable::new(memory);
+        let mut tables: Vec<CountTable> = (0..parts).map(|_| first.fork()).collect();
+        for (i, (site, lines)) in docs.iter().enumerate() {
+            tables[i % parts].add_document(&site.to_string(), &doc_blocks(lines, k));
+        }
+        let mut all = first;
+        for t in tables.into_iter().rev() {
+            all.merge(t);
+        }
+        assert_eq!(all.documents as usize, docs.len());
+        all.try_finish().unwrap()
+    }
+
+    /// Tables of separate sessions (as tests and benches make them) merge too.
+    fn separate(docs: &[(u8, Vec<u64>)], k: usize, parts: usize) -> Counts {
         let mut tables: Vec<CountTable> = (0..parts).map(|_| CountTable::default()).collect();
         for (i, (site, lines)) in docs.iter().enumerate() {
             tables[i % parts].add_document(&site.to_string(), &doc_blocks(lines, k));
@@ -185,38 +560,70 @@ mod tests {
         for t in tables.into_iter().rev() {
             all.merge(t);
         }
-        assert_eq!(all.documents as usize, docs.len());
-        let counts = all.finish();
-        counts
-            .totals
-            .iter()
-            .map(|(h, t)| (h.0, (t.docs as usize, t.sites as usize, t.occurrences)))
-            .collect()
+        all.finish()
     }
 
     proptest! {
+        /// Counting in memory, counting with a budget so small that every few documents
+        /// spill a run to disk, and the naive twin agree, for any split between threads.
         #[test]
-        fn counting_matches_naive_reference_for_any_split(
+        fn spilled_and_in_memory_counting_match_naive_reference(
             docs in proptest::collection::vec(
-                (0u8..4, proptest::collection::vec(0u64..6, 0..12)), 0..20),
+                (0u8..4, proptest::collection::vec(0u64..6, 0..12)), 0..40),
             k in 1usize..4,
             parts in 1usize..5,
         ) {
-            prop_assert_eq!(fast(&docs, k, parts), naive(&docs, k));
+            let want = naive(&docs, k);
+            let in_memory = fast(&docs, k, parts, &MemoryConfig::default());
+            prop_assert_eq!(snapshot(&in_memory), want.clone());
+            prop_assert_eq!(snapshot(&separate(&docs, k, parts)), want.clone());
+            let dir = tempfile::tempdir().unwrap();
+            let tiny = MemoryConfig {
+                max_memory: Some(64),
+                temp_dir: Some(dir.path().to_path_buf()),
+            };
+            let spilled = fast(&docs, k, parts, &tiny);
+            prop_assert_eq!(snapshot(&spilled), want);
+            prop_assert_eq!(spilled.documents, in_memory.documents);
+            prop_assert_eq!(&spilled.sites, &in_memory.sites);
+            // Every spilled run is gone with the session.
+            prop_assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
         }
     }
 
     #[test]
-    fn per_site_tallies() {
+    fn a_tiny_budget_spills_many_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let memory =
+            MemoryConfig { max_memory: Some(1 << 14), temp_dir: Some(dir.path().to_path_buf()) };
+        let mut t = CountTable::new(&memory);
+        for i in 0..2000u64 {
+            t.add_document(["a", "b", "c"][(i % 3) as usize], &doc_blocks(&[1, 2, i, i + 1], 2));
+        }
+        let stats = t.run_stats();
+        assert!(stats.spills >= 3, "{stats:?}");
+        let c = t.try_finish().unwrap();
+        let h1 = doc_blocks(&[1], 1)[0].hash;
+        assert_eq!(c.block(h1), BlockTotals { docs: 2000, sites: 3 });
+        assert_eq!(c.site_docs_of(h1, SiteKey::of("a")), 667);
+    }
+
+    #[test]
+    fn per_site_documents() {
         let mut t = CountTable::default();
         t.add_document("a", &doc_blocks(&[1, 1, 2], 1));
         t.add_document("a", &doc_blocks(&[1], 1));
         t.add_document("b", &doc_blocks(&[1], 1));
         let c = t.finish();
         let h1 = doc_blocks(&[1], 1)[0].hash;
-        let a = c.per_site[&(h1, SiteKey::of("a"))];
-        assert_eq!(a, SiteTally { docs: 2, occurrences: 3, max_in_doc: 2 });
-        assert_eq!(c.totals[&h1], BlockTotals { docs: 3, sites: 2, occurrences: 4 });
+        let h2 = doc_blocks(&[2], 1)[0].hash;
+        assert_eq!(c.site_docs_of(h1, SiteKey::of("a")), 2);
+        assert_eq!(c.site_docs_of(h1, SiteKey::of("c")), 0);
+        assert_eq!(c.block(h1), BlockTotals { docs: 3, sites: 2 });
+        // On one document: not kept, read as that document's alone.
+        assert_eq!(c.block(h2), BlockTotals { docs: 1, sites: 1 });
+        assert_eq!(c.site_docs_of(h2, SiteKey::of("a")), 1);
+        assert_eq!((c.distinct_blocks, c.recurring_blocks()), (2, 1));
         assert_eq!(c.site_docs(SiteKey::of("a")), 2);
     }
 }

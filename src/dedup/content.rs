@@ -85,8 +85,8 @@ impl Signer<'_> {
                 continue;
             };
             let block = hash_window(std::slice::from_ref(&view.hashes[j]));
-            let docs = self.counts.totals.get(&block).map_or(1, |t| t.docs);
-            let on_site = self.counts.per_site.get(&(block, site)).map_or(1, |t| t.docs);
+            let docs = self.counts.block(block).docs;
+            let on_site = self.counts.site_docs_of(block, site);
             // A pair of copies may fill half of a site of four pages; three or more copies on
             // one site are rarer than a template shared by one section of the site, so from
             // three pages on, a quarter of the site is enough to read as template (on wcxb,

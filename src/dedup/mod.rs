@@ -22,6 +22,12 @@ pub mod content;
 pub mod exact;
 pub mod minhash;
 
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -67,6 +73,13 @@ pub struct DedupConfig {
     pub raw_text: bool,
     /// Seed of the permutations.
     pub seed: u64,
+    /// Bytes of signatures and LSH keys to hold in memory (`--max-memory`); with a budget the
+    /// minima go to a temporary file. `None`: all in memory.
+    #[serde(skip)]
+    pub memory_budget: Option<u64>,
+    /// Where that file goes (default: the system's temporary folder).
+    #[serde(skip)]
+    pub temp_dir: Option<PathBuf>,
 }
 
 /// Default of [`DedupConfig::shingle_words`] (see README, "Duplicates").
@@ -97,6 +110,8 @@ impl Default for DedupConfig {
             min_words: 10,
             raw_text: false,
             seed: DEDUP_SEED,
+            memory_budget: None,
+            temp_dir: None,
         }
     }
 }
@@ -141,7 +156,9 @@ pub struct SignatureMeta {
     pub page_only: bool,
 }
 
-/// Every document's signature, in input order, in flat arrays.
+/// Every document's signature, in input order, in flat arrays; under a memory budget
+/// ([`DedupConfig::memory_budget`]) the minima go to a temporary file instead, one row per
+/// document, and only the figures and ids stay in memory.
 #[derive(Debug, Default)]
 pub struct Signatures {
     permutations: usize,
@@ -151,22 +168,99 @@ pub struct Signatures {
     meta: Vec<SignatureMeta>,
     ids: String,
     id_ends: Vec<usize>,
+    spill: Option<SpilledMinima>,
+    budget: Option<u64>,
+}
+
+/// The minima of every document, on disk: per document the MinHash values, then the lead's,
+/// as u32 LE. The file has no name and goes when it is closed.
+#[derive(Debug)]
+struct SpilledMinima {
+    file: File,
+    writer: Mutex<Option<BufWriter<File>>>,
+}
+
+impl SpilledMinima {
+    fn new(temp_dir: Option<&Path>) -> io::Result<SpilledMinima> {
+        let file = match temp_dir {
+            Some(d) => tempfile::tempfile_in(d)?,
+            None => tempfile::tempfile()?,
+        };
+        let writer = BufWriter::with_capacity(1 << 20, file.try_clone()?);
+        Ok(SpilledMinima { file, writer: Mutex::new(Some(writer)) })
+    }
+
+    /// Makes every row written so far readable.
+    fn seal(&self) {
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(mut w) = w.take() {
+            w.flush().expect("writing signatures to a temporary file");
+        }
+    }
+
+    fn read(&self, at: u64, values: usize) -> Vec<u32> {
+        self.seal();
+        let mut bytes = vec![0u8; 4 * values];
+        read_at(&self.file, &mut bytes, at).expect("reading signatures from a temporary file");
+        bytes.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))).collect()
+    }
+}
+
+/// Fills `buf` from `file` at offset `at`, without moving a shared cursor.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, mut buf: &mut [u8], mut at: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Signatures {
     pub fn new(config: &DedupConfig) -> Signatures {
+        // Without a temporary file the minima stay in memory: over the budget, but exact.
+        let spill =
+            config.memory_budget.and_then(|_| SpilledMinima::new(config.temp_dir.as_deref()).ok());
         Signatures {
             permutations: config.permutations,
             lead_permutations: config.lead_permutations,
+            spill,
+            budget: config.memory_budget,
             ..Signatures::default()
         }
+    }
+
+    /// Bytes of one document's minima.
+    fn row_bytes(&self) -> u64 {
+        4 * (self.permutations + self.lead_permutations) as u64
     }
 
     /// Appends the next document (in input order: its index is its [`DocId`]).
     pub fn push(&mut self, id: &str, site: SiteKey, sig: &DocSignature) {
         debug_assert_eq!(sig.minhash.len(), self.permutations);
-        self.minhash.extend_from_slice(&sig.minhash);
-        self.lead.extend_from_slice(&sig.lead);
+        match &self.spill {
+            None => {
+                self.minhash.extend_from_slice(&sig.minhash);
+                self.lead.extend_from_slice(&sig.lead);
+            }
+            Some(s) => {
+                let mut w = s.writer.lock().unwrap_or_else(|e| e.into_inner());
+                let w = w.as_mut().expect("signatures are pushed before they are read");
+                for v in sig.minhash.iter().chain(&sig.lead) {
+                    w.write_all(&v.to_le_bytes()).expect("writing signatures to a temporary file");
+                }
+            }
+        }
         self.meta.push(SignatureMeta {
             content_hash: sig.content_hash,
             content_bytes: sig.content_bytes,
@@ -187,12 +281,79 @@ impl Signatures {
         self.meta.is_empty()
     }
 
-    pub fn minhash(&self, i: usize) -> &[u32] {
-        &self.minhash[i * self.permutations..(i + 1) * self.permutations]
+    pub fn minhash(&self, i: usize) -> Cow<'_, [u32]> {
+        match &self.spill {
+            None => {
+                Cow::Borrowed(&self.minhash[i * self.permutations..(i + 1) * self.permutations])
+            }
+            Some(s) => Cow::Owned(s.read(i as u64 * self.row_bytes(), self.permutations)),
+        }
     }
 
-    pub fn lead(&self, i: usize) -> &[u32] {
-        &self.lead[i * self.lead_permutations..(i + 1) * self.lead_permutations]
+    pub fn lead(&self, i: usize) -> Cow<'_, [u32]> {
+        let n = self.lead_permutations;
+        match &self.spill {
+            None => Cow::Borrowed(&self.lead[i * n..(i + 1) * n]),
+            Some(s) => {
+                Cow::Owned(s.read(i as u64 * self.row_bytes() + 4 * self.permutations as u64, n))
+            }
+        }
+    }
+
+    /// Buckets of documents agreeing on a whole band of their MinHash (`lead`: of their
+    /// opening's), as [`lsh_buckets`] makes them; `take(i)` leaves documents out. In memory,
+    /// one call over every band; with spilled minima, a few bands at a time, read from the
+    /// file into columns, so that the keys of every band never stand in memory at once.
+    /// Bands are keyed apart either way, and the pairs drawn from the buckets are sorted, so
+    /// the candidates are the same.
+    fn buckets(
+        &self,
+        lead: bool,
+        bands: usize,
+        take: impl Fn(usize) -> bool + Sync,
+    ) -> Vec<Vec<u32>> {
+        let n = self.len();
+        let (offset, values) =
+            if lead { (self.permutations, self.lead_permutations) } else { (0, self.permutations) };
+        let Some(spill) = &self.spill else {
+            let flat = if lead { &self.lead } else { &self.minhash };
+            return lsh_buckets(n, bands, |i| take(i).then(|| &flat[i * values..(i + 1) * values]));
+        };
+        spill.seal();
+        let rows = values / bands.max(1);
+        // Per band and document: its values in the column, its key and the key's copy while
+        // the keys are collected and sorted.
+        let per_band = (n as u64 * (4 * rows as u64 + 32)).max(1);
+        let group = (self.budget.unwrap_or(0) / per_band).clamp(1, bands as u64) as usize;
+        let row_bytes = self.row_bytes() as usize;
+        let chunk_docs = ((4 << 20) / row_bytes).max(1);
+        let mut buf = vec![0u8; chunk_docs * row_bytes];
+        let mut out = Vec::new();
+        let mut first = 0;
+        while first < bands {
+            let g = group.min(bands - first);
+            let width = g * rows;
+            let mut cols: Vec<u32> = Vec::with_capacity(n * width);
+            let mut doc = 0;
+            while doc < n {
+                let m = chunk_docs.min(n - doc);
+                let bytes = &mut buf[..m * row_bytes];
+                read_at(&spill.file, bytes, (doc * row_bytes) as u64)
+                    .expect("reading signatures from a temporary file");
+                for row in bytes.chunks_exact(row_bytes) {
+                    let at = 4 * (offset + first * rows);
+                    cols.extend(
+                        row[at..at + 4 * width]
+                            .chunks_exact(4)
+                            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))),
+                    );
+                }
+                doc += m;
+            }
+            out.extend(lsh_buckets(n, g, |i| take(i).then(|| &cols[i * width..(i + 1) * width])));
+            first += g;
+        }
+        out
     }
 
     pub fn meta(&self, i: usize) -> &SignatureMeta {
@@ -317,7 +478,7 @@ fn truncated(sigs: &Signatures, config: &DedupConfig, short: usize, long: usize)
     if f64::from(ms.shingles) > config.truncated_max_share * f64::from(ml.shingles) {
         return None;
     }
-    if estimate_jaccard(sigs.lead(short), sigs.lead(long)) < config.near_threshold {
+    if estimate_jaccard(&sigs.lead(short), &sigs.lead(long)) < config.near_threshold {
         return None;
     }
     let contained = containment(sigs, short, long);
@@ -326,7 +487,7 @@ fn truncated(sigs: &Signatures, config: &DedupConfig, short: usize, long: usize)
 
 /// Estimated share of `a`'s shingles that stand in `b`: |A∩B| = J(|A|+|B|)/(1+J).
 fn containment(sigs: &Signatures, a: usize, b: usize) -> f64 {
-    let j = estimate_jaccard(sigs.minhash(a), sigs.minhash(b));
+    let j = estimate_jaccard(&sigs.minhash(a), &sigs.minhash(b));
     let (na, nb) = (f64::from(sigs.meta(a).shingles), f64::from(sigs.meta(b).shingles));
     if na == 0.0 {
         return 0.0;
@@ -348,7 +509,7 @@ fn by_length(sigs: &Signatures, a: u32, b: u32) -> (usize, usize) {
 
 /// Checks one candidate pair.
 fn confirm(sigs: &Signatures, config: &DedupConfig, a: u32, b: u32) -> bool {
-    let j = estimate_jaccard(sigs.minhash(a as usize), sigs.minhash(b as usize));
+    let j = estimate_jaccard(&sigs.minhash(a as usize), &sigs.minhash(b as usize));
     if j >= config.near_threshold {
         return true;
     }
@@ -387,10 +548,10 @@ pub fn find_duplicates(sigs: &Signatures, config: &DedupConfig, counts: &Counts)
     }
     let take = |i: usize| eligible(i) && stands_in[i];
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for bucket in lsh_buckets(n, config.bands, |i| take(i).then(|| sigs.minhash(i))) {
+    for bucket in sigs.buckets(false, config.bands, take) {
         pairs.extend(bucket_pairs(&bucket));
     }
-    for bucket in lsh_buckets(n, config.lead_bands, |i| take(i).then(|| sigs.lead(i))) {
+    for bucket in sigs.buckets(true, config.lead_bands, take) {
         pairs.extend(bucket_pairs(&bucket));
     }
     pairs.par_sort_unstable();
@@ -475,7 +636,7 @@ fn relation(sigs: &Signatures, config: &DedupConfig, d: usize, rep: usize) -> (D
     if sigs.meta(d).content_hash == sigs.meta(rep).content_hash {
         return (DupKind::Exact, 1.0);
     }
-    let j = estimate_jaccard(sigs.minhash(d), sigs.minhash(rep));
+    let j = estimate_jaccard(&sigs.minhash(d), &sigs.minhash(rep));
     if j >= config.near_threshold {
         return (DupKind::Near, round(j));
     }

@@ -7,6 +7,7 @@ pub mod display;
 pub mod html;
 pub mod json;
 pub mod markdown;
+mod spill;
 pub mod summary;
 
 use std::collections::BTreeMap;
@@ -23,7 +24,7 @@ use crate::hash::{BlockHash, SEED};
 use crate::input::{FieldConfig, InputProblem};
 use crate::normalize::NormalizeConfig;
 use crate::scan::{DocResult, ScanConfig};
-use crate::template::{template_of, TemplateId};
+use crate::template::{template_of, Template, TemplateId};
 use bstr::ByteSlice;
 
 /// The report of one scan.
@@ -307,6 +308,83 @@ struct CatalogueEntry {
 
 const SAMPLE_BYTES: usize = 600;
 
+/// One part of a span as the catalogue takes it.
+struct CataloguePart<'a> {
+    template: TemplateId,
+    kind: PartKind,
+    class: Class,
+    lines: u32,
+    key: BlockHash,
+    doc: DocId,
+    site: SiteKey,
+    id: &'a str,
+    text: &'a [u8],
+    /// The part's template when classification masked it already (`None`: mask it here).
+    masked: Option<&'a Template>,
+}
+
+/// Adds a span part to the catalogue. The parts of one template must come in input order
+/// (the first sample, the sample ids and the fillers kept depend on it); those of different
+/// templates in any order.
+fn add_part(catalogue: &mut FxHashMap<TemplateId, CatalogueEntry>, part: &CataloguePart) {
+    // Classification masked the part already; mask here only parts that skipped it (and parts
+    // replayed from a spill).
+    let computed;
+    let template = match part.masked {
+        Some(t) => t,
+        None => {
+            let lines = part.text.split_str("\n").map(|l| String::from_utf8_lossy(l).into_owned());
+            let lines: Vec<String> = lines.filter(|l| !l.trim().is_empty()).collect();
+            computed = template_of(lines.iter().map(String::as_str));
+            &computed
+        }
+    };
+    let e = catalogue.entry(part.template).or_insert_with(|| CatalogueEntry {
+        kind: part.kind,
+        class: part.class,
+        template_text: template.text.clone(),
+        variants: FxHashSet::default(),
+        fillers: FxHashMap::default(),
+        docs: 0,
+        sites: FxHashSet::default(),
+        occurrences: 0,
+        lines: part.lines,
+        bytes: 0,
+        first: part.doc,
+        last_doc: DocId(u64::MAX),
+        sample: sample(part.text),
+        sample_id: part.id.to_string(),
+        samples: Vec::new(),
+    });
+    if e.last_doc != part.doc {
+        e.docs += 1;
+        e.last_doc = part.doc;
+        add_sample(&mut e.samples, part.site, part.id);
+    }
+    // Cross-page wins: the same lines may be flagged otherwise on some page.
+    e.kind = e.kind.min(part.kind);
+    e.sites.insert(part.site);
+    e.variants.insert(part.key);
+    if !template.fillers.is_empty()
+        && (e.fillers.len() < MAX_FILLERS_TRACKED
+            || e.fillers.contains_key(&template.fillers.join(" | ")))
+    {
+        *e.fillers.entry(template.fillers.join(" | ")).or_default() += 1;
+    }
+    e.occurrences += 1;
+    e.bytes += part.text.len() as u64;
+}
+
+/// The catalogue's order: most documents first, then most bytes; ties by first appearance,
+/// then by template id, so the order is the same for any thread count and whether the
+/// catalogue was built in memory or replayed from disk.
+fn catalogue_order(
+    (ka, a): &(TemplateId, CatalogueEntry),
+    (kb, b): &(TemplateId, CatalogueEntry),
+) -> std::cmp::Ordering {
+    b.docs.cmp(&a.docs).then(b.bytes.cmp(&a.bytes)).then(a.first.cmp(&b.first)).then(ka.cmp(kb))
+}
+
 /// Builds a [`Report`] from documents handed to it in input order.
 pub struct ReportBuilder {
     settings: Settings,
@@ -321,6 +399,8 @@ pub struct ReportBuilder {
     examples: Vec<ExamplePage>,
     /// (site, status) pairs that have a paywalled example page.
     paywalled_examples: Vec<(String, PaywallStatus)>,
+    /// Under a memory cap: the span parts, on disk, instead of `catalogue`.
+    spill: Option<spill::CatalogueSpill>,
 }
 
 impl ReportBuilder {
@@ -337,7 +417,7 @@ impl ReportBuilder {
             },
             top: config.top,
             totals: Totals {
-                distinct_blocks: counts.totals.len() as u64,
+                distinct_blocks: counts.distinct_blocks,
                 duplicate_documents: counts.duplicates,
                 ..Totals::default()
             },
@@ -349,6 +429,11 @@ impl ReportBuilder {
             paywalled_documents: Vec::new(),
             examples: Vec::new(),
             paywalled_examples: Vec::new(),
+            spill: config.memory.max_memory.and_then(|_| {
+                // Without a temporary folder the catalogue stays in memory: over the cap, but
+                // whole.
+                spill::CatalogueSpill::new(config.memory.temp_dir.as_deref()).ok()
+            }),
         }
     }
 
@@ -410,53 +495,22 @@ impl ReportBuilder {
             }
         }
         for span in result.spans.iter().flat_map(|s| &s.parts) {
-            // Classification masked the part already; mask here only parts that skipped it.
-            let computed;
-            let template = match &span.masked {
-                Some(t) => &**t,
-                None => {
-                    let lines = doc.text[span.start..span.end]
-                        .split_str("\n")
-                        .map(|l| String::from_utf8_lossy(l).into_owned());
-                    let lines: Vec<String> = lines.filter(|l| !l.trim().is_empty()).collect();
-                    computed = template_of(lines.iter().map(String::as_str));
-                    &computed
-                }
-            };
-            let e = self.catalogue.entry(span.template).or_insert_with(|| CatalogueEntry {
+            let part = CataloguePart {
+                template: span.template,
                 kind: span.kind,
                 class: span.class,
-                template_text: template.text.clone(),
-                variants: FxHashSet::default(),
-                fillers: FxHashMap::default(),
-                docs: 0,
-                sites: FxHashSet::default(),
-                occurrences: 0,
                 lines: span.lines,
-                bytes: 0,
-                first: doc.seq,
-                last_doc: DocId(u64::MAX),
-                sample: sample(&doc.text[span.start..span.end]),
-                sample_id: doc.id.clone(),
-                samples: Vec::new(),
-            });
-            if e.last_doc != doc.seq {
-                e.docs += 1;
-                e.last_doc = doc.seq;
-                add_sample(&mut e.samples, site_key, &doc.id);
+                key: span.key,
+                doc: doc.seq,
+                site: site_key,
+                id: &doc.id,
+                text: &doc.text[span.start..span.end],
+                masked: span.masked.as_deref(),
+            };
+            match &mut self.spill {
+                Some(spill) => spill.write(&part),
+                None => add_part(&mut self.catalogue, &part),
             }
-            // Cross-page wins: the same lines may be flagged otherwise on some page.
-            e.kind = e.kind.min(span.kind);
-            e.sites.insert(site_key);
-            e.variants.insert(span.key);
-            if !template.fillers.is_empty()
-                && (e.fillers.len() < MAX_FILLERS_TRACKED
-                    || e.fillers.contains_key(&template.fillers.join(" | ")))
-            {
-                *e.fillers.entry(template.fillers.join(" | ")).or_default() += 1;
-            }
-            e.occurrences += 1;
-            e.bytes += (span.end - span.start) as u64;
         }
     }
 
@@ -486,15 +540,19 @@ impl ReportBuilder {
     pub fn finish(self) -> Report {
         let mut totals = self.totals;
         totals.sites = self.sites.len() as u64;
-        totals.distinct_spans = self.catalogue.len() as u64;
         totals.problems = self.problems.len() as u64;
         totals.boilerplate_share = ratio(totals.boilerplate_bytes, totals.bytes);
-        let mut rows: Vec<(TemplateId, CatalogueEntry)> = self.catalogue.into_iter().collect();
-        // Most documents first, then most bytes; ties by first appearance, so the order is
-        // the same for any thread count.
-        rows.sort_by(|(_, a), (_, b)| {
-            b.docs.cmp(&a.docs).then(b.bytes.cmp(&a.bytes)).then(a.first.cmp(&b.first))
-        });
+        let (distinct, rows) = match self.spill {
+            None => {
+                let distinct = self.catalogue.len() as u64;
+                let mut rows: Vec<(TemplateId, CatalogueEntry)> =
+                    self.catalogue.into_iter().collect();
+                rows.sort_by(catalogue_order);
+                (distinct, rows)
+            }
+            Some(spill) => spill.finish(self.top),
+        };
+        totals.distinct_spans = distinct;
         let top_spans = rows
             .into_iter()
             .take(self.top)

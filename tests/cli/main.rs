@@ -11,6 +11,7 @@ mod eval;
 mod gen;
 mod hostile;
 mod limits;
+mod memory;
 mod nothing_lost;
 mod render;
 mod scan;
