@@ -57,6 +57,28 @@ pub struct FlagConfig {
     pub protect_max_docs: u32,
     /// The shortest line, in normalized bytes, that the protection rule treats as prose.
     pub protect_min_bytes: u32,
+    /// Title rule: a line of at least 16 normalized bytes that the page's first line (the HTML
+    /// `<title>`, which html-to-text puts first) holds is the article's headline and is kept,
+    /// even when it recurs (other pages list it among their related headlines) or is short
+    /// between flagged lines; the first line itself, longer than the headline it repeats (it
+    /// adds the site's name), is flagged. Lines of the site's template are left alone.
+    pub keep_title: bool,
+    /// Teaser-list rule: a run of at least this many unflagged (title, summary) pairs, a
+    /// title-like line followed by one short sentence, is a list of teasers (an index page, a
+    /// "more stories" box) and is flagged (0 turns the rule off).
+    pub teaser_pairs: u32,
+    /// Related-heading rule: after a related-links heading ("Related Stories", "More on this
+    /// story", "Most read"), up to this many unflagged title-like lines are its links and are
+    /// flagged, as is the heading (0 turns the rule off).
+    pub related_heading_lines: u32,
+    /// Time-stamp rule: a run of at least this many unflagged lines, each ending with a
+    /// relative time ("2 hrs ago", "vor 3 Stunden"), is a list of stamped items (other sites'
+    /// headlines, comments) and is flagged (0 turns the rule off).
+    pub time_ago_lines: u32,
+    /// Comment rule: a comment-section heading ("12 Comments", "Leave a Reply", "Add your
+    /// comment") below the article's largest run of unflagged text opens the comment thread;
+    /// it and every unflagged line after it are flagged.
+    pub comment_threads: bool,
     /// Count exact copies of a page (same normalized content, same site, same input file) as
     /// often as they occur; by default each is counted once, so that a page scraped twice does
     /// not turn into boilerplate. The scope is one file so that counting shards of files
@@ -86,6 +108,11 @@ impl Default for FlagConfig {
             list_run_lines: DEFAULT_LIST_RUN_LINES,
             protect_max_docs: DEFAULT_PROTECT_MAX_DOCS,
             protect_min_bytes: DEFAULT_PROTECT_MIN_BYTES,
+            keep_title: true,
+            teaser_pairs: DEFAULT_TEASER_PAIRS,
+            related_heading_lines: DEFAULT_RELATED_HEADING_LINES,
+            time_ago_lines: DEFAULT_TIME_AGO_LINES,
+            comment_threads: true,
             max_line_bytes: 1 << 20,
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
         }
@@ -121,6 +148,23 @@ pub const DEFAULT_LIST_RUN_LINES: u32 = 4;
 pub const DEFAULT_PROTECT_MAX_DOCS: u32 = 5;
 /// Default of [`FlagConfig::protect_min_bytes`].
 pub const DEFAULT_PROTECT_MIN_BYTES: u32 = 100;
+
+/// Default of [`FlagConfig::teaser_pairs`].
+pub const DEFAULT_TEASER_PAIRS: u32 = 3;
+/// Default of [`FlagConfig::related_heading_lines`].
+pub const DEFAULT_RELATED_HEADING_LINES: u32 = 8;
+/// Default of [`FlagConfig::time_ago_lines`].
+pub const DEFAULT_TIME_AGO_LINES: u32 = 2;
+
+/// A line of at least this many normalized bytes above a comment heading shows that the
+/// article has begun.
+const COMMENT_PROSE_BYTES: u32 = 100;
+/// The shortest headline, in normalized bytes, the title rule looks for in the first line.
+const TITLE_MIN_BYTES: u32 = 16;
+/// The longest title-like line, in normalized bytes, of a teaser or related list.
+const LIST_TITLE_BYTES: u32 = 100;
+/// The longest summary line, in normalized bytes, of a teaser pair.
+const TEASER_SUMMARY_BYTES: u32 = 250;
 
 /// The longest line, in words, that joins a teaser block as its neighbour.
 const TEASER_BLOCK_LINE_WORDS: usize = 25;
@@ -228,6 +272,8 @@ struct LineFlag {
     outside_body: bool,
     /// A paywall teaser or placeholder line seen on this page only.
     cue: bool,
+    /// Kept by a rule (the page's headline): no later rule flags it.
+    keep: bool,
     /// Part of the site's template: a block on at least half of the site's pages.
     template: bool,
     /// Inside a recurring window of k lines, not only a recurring single line.
@@ -309,6 +355,22 @@ impl Flagger<'_> {
         if cfg.protect_max_docs > 0 {
             protect_prose(view, &mut flags, cfg);
         }
+        let shapes = cfg.keep_title
+            || cfg.teaser_pairs > 0
+            || cfg.related_heading_lines > 0
+            || cfg.time_ago_lines > 0
+            || cfg.comment_threads;
+        let norm = if shapes { self.normalized_lines(text, view) } else { Vec::new() };
+        if cfg.keep_title {
+            keep_title(view, &norm, &mut flags);
+        }
+        if cfg.related_heading_lines > 0 {
+            let related = crate::classify::related::Related::default();
+            flag_related_lists(view, &norm, &mut flags, &related, cfg.related_heading_lines);
+        }
+        if cfg.time_ago_lines > 0 {
+            flag_time_ago_runs(&norm, &mut flags, cfg.time_ago_lines as usize);
+        }
         if cfg.list_run_lines > 0 {
             flag_link_lists(
                 text,
@@ -318,8 +380,14 @@ impl Flagger<'_> {
                 cfg.gap_line_bytes.max(80),
             );
         }
+        if cfg.teaser_pairs > 0 {
+            flag_teaser_pairs(view, &norm, &mut flags, cfg.teaser_pairs as usize);
+        }
         if cfg.gap_lines > 0 {
             fill_gaps(view, &mut flags, cfg.gap_lines as usize, cfg.gap_line_bytes);
+        }
+        if cfg.comment_threads {
+            flag_comment_threads(view, &norm, &mut flags, &crate::shape::CommentCues::default());
         }
         if cfg.body_min_site_pages > 0 && site_docs >= f64::from(cfg.body_min_site_pages) {
             keep_body_only(view, &mut flags, cfg.body_gap_lines as usize);
@@ -332,6 +400,20 @@ impl Flagger<'_> {
 }
 
 impl Flagger<'_> {
+    /// Every non-blank line in the hashing normalization, as text.
+    fn normalized_lines(&self, text: &[u8], view: &LineView) -> Vec<String> {
+        let mut buf = Vec::new();
+        view.non_blank
+            .iter()
+            .map(|&i| {
+                let line = view.lines[i as usize];
+                let end = line.end.min(line.start + self.config.max_line_bytes);
+                self.normalizer.normalize_into(&text[line.start..end], &mut buf);
+                String::from_utf8_lossy(&buf).into_owned()
+            })
+            .collect()
+    }
+
     /// Flags unflagged lines that are paywall teasers or hold a template placeholder.
     fn flag_single_page_cues(
         &self,
@@ -381,6 +463,13 @@ impl Flagger<'_> {
 impl LineFlag {
     fn flagged(&self) -> bool {
         self.cross || self.within || self.context || self.outside_body || self.cue
+    }
+
+    /// Flags the line by a single-page rule (context kind) unless a rule keeps it.
+    fn set_context(&mut self) {
+        if !self.keep {
+            self.context = true;
+        }
     }
 
     /// What decides which part of a span the line belongs to.
@@ -453,7 +542,7 @@ fn keep_body_only(view: &LineView, flags: &mut [LineFlag], max_gap: usize) {
     for (k, run) in runs.iter().enumerate() {
         if k < first || k > last {
             for f in &mut flags[run.0..run.1] {
-                f.outside_body = true;
+                f.outside_body |= !f.keep;
             }
         }
     }
@@ -489,9 +578,151 @@ fn flag_link_lists(
             j += 1;
         }
         if j - start >= min_run {
-            for f in &mut flags[start..j] {
-                f.context = true;
-            }
+            flags[start..j].iter_mut().for_each(LineFlag::set_context);
+        }
+    }
+}
+
+/// The title rule: lines the page's first line holds are its headline and are kept; the first
+/// line, which repeats the headline with more (the site's name), is flagged.
+fn keep_title(view: &LineView, norm: &[String], flags: &mut [LineFlag]) {
+    let Some(title) = norm.first() else {
+        return;
+    };
+    let mut found = false;
+    for j in 1..flags.len() {
+        let f = flags[j];
+        if f.template || f.within || view.lengths[j] < TITLE_MIN_BYTES {
+            continue;
+        }
+        if title.contains(norm[j].as_str()) {
+            flags[j] = LineFlag { keep: true, ..LineFlag::default() };
+            found |= norm[j].len() < title.len();
+        }
+    }
+    if found {
+        flags[0].set_context();
+    }
+}
+
+/// Title-like: short and not ending like a sentence.
+fn is_list_title(view: &LineView, norm: &[String], j: usize) -> bool {
+    view.lengths[j] <= LIST_TITLE_BYTES && crate::shape::ends_like_title(&norm[j])
+}
+
+/// The related-heading rule: a related-links heading and the title-like lines under it.
+fn flag_related_lists(
+    view: &LineView,
+    norm: &[String],
+    flags: &mut [LineFlag],
+    related: &crate::classify::related::Related,
+    max_lines: u32,
+) {
+    let n = flags.len();
+    for j in 0..n {
+        if !related.is_heading(&norm[j]) || !is_list_title(view, norm, j) {
+            continue;
+        }
+        let mut k = j + 1;
+        while k < n
+            && k <= j + max_lines as usize
+            && !flags[k].flagged()
+            && !flags[k].keep
+            && is_list_title(view, norm, k)
+        {
+            k += 1;
+        }
+        // A heading with nothing listed under it is left as it is.
+        if k > j + 1 {
+            flags[j..k].iter_mut().filter(|f| !f.flagged()).for_each(LineFlag::set_context);
+        }
+    }
+}
+
+/// The time-stamp rule: runs of lines ending with a relative time.
+fn flag_time_ago_runs(norm: &[String], flags: &mut [LineFlag], min_run: usize) {
+    let stamped = |j: usize, flags: &[LineFlag]| {
+        !flags[j].flagged() && !flags[j].keep && crate::shape::ends_with_time_ago(&norm[j])
+    };
+    let mut j = 0;
+    while j < flags.len() {
+        if !stamped(j, flags) {
+            j += 1;
+            continue;
+        }
+        let start = j;
+        while j < flags.len() && stamped(j, flags) {
+            j += 1;
+        }
+        if j - start >= min_run {
+            flags[start..j].iter_mut().for_each(LineFlag::set_context);
+        }
+    }
+}
+
+/// The teaser-list rule: runs of (title, one-sentence summary) pairs that make up a whole run of
+/// unflagged lines.
+fn flag_teaser_pairs(view: &LineView, norm: &[String], flags: &mut [LineFlag], min_pairs: usize) {
+    let free = |j: usize, flags: &[LineFlag]| !flags[j].flagged() && !flags[j].keep;
+    let summary = |j: usize| {
+        view.lengths[j] > LIST_TITLE_BYTES.min(40)
+            && view.lengths[j] <= TEASER_SUMMARY_BYTES
+            && !crate::shape::ends_like_title(&norm[j])
+            && crate::shape::is_one_sentence(&norm[j])
+    };
+    let n = flags.len();
+    let mut j = 0;
+    while j < n {
+        // A run of pairs, each a title followed by a summary, from j on.
+        let start = j;
+        let mut pairs = 0;
+        while j + 1 < n
+            && free(j, flags)
+            && free(j + 1, flags)
+            && is_list_title(view, norm, j)
+            && summary(j + 1)
+        {
+            pairs += 1;
+            j += 2;
+        }
+        // The pairs fill a run of unflagged lines: a list between flagged lines (or the page's
+        // edges), not a listicle's items after the article's opening paragraphs.
+        let bounded = (start == 0 || !free(start - 1, flags)) && (j == n || !free(j, flags));
+        if pairs >= min_pairs && bounded {
+            flags[start..j].iter_mut().for_each(LineFlag::set_context);
+        }
+        if pairs == 0 {
+            j += 1;
+        }
+    }
+}
+
+/// The comment rule: a comment-section heading, not repeated below, once the article
+/// has begun (a line of prose above it) and at least a third of the page's unflagged text is
+/// above it, and every unflagged line after it.
+fn flag_comment_threads(
+    view: &LineView,
+    norm: &[String],
+    flags: &mut [LineFlag],
+    cues: &crate::shape::CommentCues,
+) {
+    let total: u64 =
+        (0..flags.len()).filter(|&j| !flags[j].flagged()).map(|j| u64::from(view.lengths[j])).sum();
+    let (mut above, mut prose) = (0u64, false);
+    for j in 0..flags.len() {
+        // A heading repeated below is a per-post action ("Add a comment" under a
+        // question and under each answer of a Q&A page), not the start of a thread.
+        if prose
+            && 3 * above >= total
+            && cues.is_heading(&norm[j])
+            && !norm[j + 1..].contains(&norm[j])
+        {
+            flags[j..].iter_mut().filter(|f| !f.flagged()).for_each(LineFlag::set_context);
+            return;
+        }
+        if !flags[j].flagged() {
+            above += u64::from(view.lengths[j]);
+            prose |= view.lengths[j] >= COMMENT_PROSE_BYTES;
         }
     }
 }
@@ -534,9 +765,7 @@ fn fill_gaps(view: &LineView, flags: &mut [LineFlag], max_lines: usize, max_byte
         }
         let run = start..j;
         if run.len() <= max_lines && view.lengths[run.clone()].iter().all(|&b| b <= max_bytes) {
-            for f in &mut flags[run] {
-                f.context = true;
-            }
+            flags[run].iter_mut().for_each(LineFlag::set_context);
         }
     }
 }
@@ -649,13 +878,18 @@ mod tests {
         f.flag(docs[which].1.as_bytes(), docs[which].0).1
     }
 
-    /// Recurrence alone: the context and body rules off.
+    /// Recurrence alone: the context, body and line-shape rules off.
     fn recurrence_only() -> FlagConfig {
         FlagConfig {
             shingle: 3,
             gap_lines: 0,
             body_min_site_pages: 0,
             list_run_lines: 0,
+            keep_title: false,
+            teaser_pairs: 0,
+            related_heading_lines: 0,
+            time_ago_lines: 0,
+            comment_threads: false,
             ..FlagConfig::default()
         }
     }
@@ -811,5 +1045,115 @@ mod tests {
         assert_eq!(lines(&on), [(0, 5), (7, 7)]);
         let three = FlagConfig { list_run_lines: 5, ..on };
         assert_eq!(lines(&three), [(0, 1), (7, 7)]);
+    }
+
+    /// Lines flagged on page `which`, as (first, last) pairs.
+    fn flagged_lines(docs: &[(&str, &str)], cfg: &FlagConfig, which: usize) -> Vec<(u32, u32)> {
+        spans(docs, cfg, which).iter().map(|s| (s.first_line, s.last_line)).collect()
+    }
+
+    #[test]
+    fn headline_listed_on_other_pages_is_kept_and_the_title_line_flagged() {
+        // Five pages of one site; page 1 lists page 0's headline among its related stories,
+        // so the headline recurs (on 2 of 5 pages: not the site's template).
+        let topics = ["Ferry route approved", "Goats eat hedge", "Tides rise", "Trams run", "Bees"];
+        let pages: Vec<String> = topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let related = if i == 1 { topics[0] } else { "" };
+                format!(
+                    "{t} - Gazette\nGazette\nHome\nNews\n{t}\nThe story of {t} is told at \
+                     length here, with all the details.\n{related}\n"
+                )
+            })
+            .collect();
+        let docs: Vec<(&str, &str)> = pages.iter().map(|p| ("s", p.as_str())).collect();
+        let off = recurrence_only();
+        assert_eq!(flagged_lines(&docs, &off, 0), [(1, 4)]);
+        let on = FlagConfig { keep_title: true, gap_lines: 3, ..off };
+        // The headline is kept although it recurs and sits between flagged lines; the first
+        // line, the HTML title with the site's name, goes with the header.
+        assert_eq!(flagged_lines(&docs, &on, 0), [(0, 3)]);
+    }
+
+    #[test]
+    fn teaser_pairs_of_an_index_page_are_flagged_but_not_a_listicle() {
+        let header = "Gazette\nHome\nNews\n";
+        let footer = "About us\nContact\n";
+        let index = format!(
+            "{header}Ferry route approved\nThe council approved the new ferry route on Tuesday.\n\
+             Goats eat school hedge\nA herd of goats escaped and ate the hedge of the school.\n\
+             Tram works close bridge\nThe bridge will be closed for three weeks from Monday.\n\
+             {footer}"
+        );
+        let listicle = format!(
+            "{header}Five ways to save power at your desk, from the screen to the plug, all of \
+             them cheap and quick to set up.\n\
+             Lower the brightness\nA dimmer screen uses noticeably less power all day.\n\
+             Sleep when idle\nLet the computer sleep after ten minutes without use.\n\
+             Use one monitor\nA second screen doubles what the display draws from the wall.\n\
+             {footer}"
+        );
+        let docs = [("s", index.as_str()), ("s", listicle.as_str())];
+        let on = FlagConfig { teaser_pairs: 3, ..recurrence_only() };
+        assert_eq!(flagged_lines(&docs, &on, 0), [(0, 10)]);
+        // The listicle's items follow its opening paragraph: they stay.
+        assert_eq!(flagged_lines(&docs, &on, 1), [(0, 2), (10, 11)]);
+        let two = FlagConfig { teaser_pairs: 4, ..on };
+        assert_eq!(flagged_lines(&docs, &two, 0), [(0, 2), (9, 10)]);
+    }
+
+    #[test]
+    fn related_heading_takes_the_titles_under_it() {
+        let page = "Gazette\nHome\nThe council voted on Tuesday to approve the new ferry route.\n\
+            Related Stories\nFerries return to the bay\nHarbour works delayed\n\
+            The route opens in the spring, the council said after the vote.\nAbout us\n";
+        let other = "Gazette\nHome\nA different story with its own sentences in it.\nAbout us\n";
+        let docs = [("s", page), ("s", other)];
+        let off = recurrence_only();
+        assert_eq!(flagged_lines(&docs, &off, 0), [(0, 1), (7, 7)]);
+        let on = FlagConfig { related_heading_lines: 8, ..off };
+        assert_eq!(flagged_lines(&docs, &on, 0), [(0, 1), (3, 5), (7, 7)]);
+        // "Related" followed by a sentence is not a list.
+        let prose = "Gazette\nHome\nRelated\nThe council voted on Tuesday to approve it.\n";
+        assert_eq!(flagged_lines(&[("s", prose), ("s", other)], &on, 0), [(0, 1)]);
+    }
+
+    #[test]
+    fn headlines_from_other_sites_stamped_hours_ago_are_flagged() {
+        let page = "The council voted on Tuesday to approve the new ferry route to the islands.\n\
+            From other news sites\n\
+            Island Times Ferry route gets green light 43 mins ago\n\
+            Coast Herald Council backs new ferry 2 hrs ago\n\
+            Posted 3 hours ago\n";
+        let docs = [("s", page)];
+        let on = FlagConfig { time_ago_lines: 2, ..recurrence_only() };
+        assert_eq!(flagged_lines(&docs, &on, 0), [(2, 4)]);
+        assert!(flagged_lines(&docs, &FlagConfig { time_ago_lines: 4, ..on }, 0).is_empty());
+    }
+
+    #[test]
+    fn comment_thread_after_article_is_flagged() {
+        let article =
+            "The council voted on Tuesday to approve the new ferry route to the islands, \
+            after a long debate about the cost of the harbour works.\n\
+            Work on the new pontoon starts in the spring and should take a year.\n";
+        let page = format!(
+            "{article}3 Comments\nJane\n2 hours ago\nAbout time too, the old boat was awful.\n\
+             Reply\nLeave a Reply\n"
+        );
+        let on = FlagConfig { comment_threads: true, ..recurrence_only() };
+        assert_eq!(flagged_lines(&[("s", page.as_str())], &on, 0), [(2, 7)]);
+        // "Comments" in the menu above the article opens nothing.
+        let menu = format!("Comments\n{article}");
+        assert!(flagged_lines(&[("s", menu.as_str())], &on, 0).is_empty());
+        // A per-post "Add a comment" repeated under each answer of a Q&A page does not open a
+        // thread: the answer stays (only the last one, with nothing after it, is taken).
+        let qa = format!(
+            "{article}Add a comment\nThe answer is to ask the harbour master about the permit.\n\
+             Add a comment\n"
+        );
+        assert_eq!(flagged_lines(&[("s", qa.as_str())], &on, 0), [(4, 4)]);
     }
 }

@@ -1,0 +1,164 @@
+//! Line shape: what one line of text looks like on its own, for the single-page rules of
+//! [`crate::flag`]. Every test here reads a line in chaff's hashing normalization (case folded,
+//! white space folded, digit runs as `0`), so that it sees what the counts see.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// A line that does not end like a sentence or a lead-in: a title, a menu item, a name.
+pub fn ends_like_title(line: &str) -> bool {
+    let t = line.trim_end();
+    !(t.ends_with('.')
+        || t.ends_with('!')
+        || t.ends_with('?')
+        || t.ends_with(':')
+        || t.ends_with('\u{201d}')
+        || t.ends_with('"')
+        || t.ends_with('…'))
+}
+
+/// One sentence at most: no sentence end ("." "!" "?" followed by a space) before its last
+/// word.
+pub fn is_one_sentence(line: &str) -> bool {
+    let t = line.trim_end();
+    let body = t.trim_end_matches(['.', '!', '?', '"', '\u{201d}', '\'', '\u{2019}', ')']);
+    !body.contains(". ") && !body.contains("! ") && !body.contains("? ")
+}
+
+const AGO_UNITS: &[&str] = &[
+    "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hr", "hrs", "hour",
+    "hours", "day", "days", "week", "weeks", "month", "months", "year", "years", "yr", "yrs",
+];
+
+/// The line ends with a relative time, "0 hrs ago", "0 minutes ago", "vor 0 stunden",
+/// "il y a 0 jours" (digits normalized to `0`): the stamp of a listed item (a headline from
+/// another site, a comment).
+pub fn ends_with_time_ago(line: &str) -> bool {
+    let t = line.trim_end();
+    if let Some(rest) = t.strip_suffix(" ago") {
+        let mut words = rest.rsplit(' ');
+        let unit = words.next().unwrap_or("");
+        let number = words.next().unwrap_or("");
+        return AGO_UNITS.contains(&unit) && (number == "0" || number == "a" || number == "an");
+    }
+    // German and French put the marker first: "vor 0 stunden", "il y a 0 jours".
+    let mut words = t.rsplit(' ');
+    let (unit, number, marker) =
+        (words.next().unwrap_or(""), words.next().unwrap_or(""), words.next().unwrap_or(""));
+    number == "0"
+        && ((marker == "vor"
+            && ["minuten", "minute", "stunden", "stunde", "tagen", "tag", "wochen"]
+                .contains(&unit))
+            || (marker == "a"
+                && t.ends_with(&format!("il y a 0 {unit}"))
+                && ["minutes", "minute", "heures", "heure", "jours", "jour"].contains(&unit)))
+}
+
+/// Phrases of a comment section: its heading, the prompt to write one, the sign-in wall
+/// before it, and the per-comment actions. Lower case, digits as `0`.
+const COMMENT_HEADINGS: &[&str] = &[
+    "comments",
+    "0 comments",
+    "0 comment",
+    "0 responses",
+    "0 replies",
+    "0 thoughts on",
+    "add your comment",
+    "add a comment",
+    "post a comment",
+    "leave a comment",
+    "leave a reply",
+    "leave a reply cancel reply",
+    "write a comment",
+    "join the conversation",
+    "join the discussion",
+    "show comments",
+    "view comments",
+    "read comments",
+    "comments are closed",
+    "log in to comment",
+    "login to comment",
+    "sign in to comment",
+    "you must be logged in to post a comment",
+    "kommentare",
+    "0 kommentare",
+    "kommentar schreiben",
+    "commentaires",
+    "0 commentaires",
+    "laisser un commentaire",
+    "comentarios",
+    "0 comentarios",
+    "deja un comentario",
+    "commenti",
+    "0 commenti",
+    "reacties",
+    "0 reacties",
+];
+
+/// Recognizes the heading line of a comment section.
+pub struct CommentCues {
+    matcher: AhoCorasick,
+}
+
+impl Default for CommentCues {
+    fn default() -> Self {
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .build(COMMENT_HEADINGS)
+            .expect("a small valid list");
+        CommentCues { matcher }
+    }
+}
+
+impl CommentCues {
+    /// The whole line is a comment-section heading or prompt, give or take punctuation and a
+    /// count in brackets ("Comments (0)", "0 comments »", "Leave a Reply:").
+    pub fn is_heading(&self, line: &str) -> bool {
+        let t = line.trim_matches(|c: char| !c.is_alphanumeric());
+        let input = aho_corasick::Input::new(t).anchored(aho_corasick::Anchored::Yes);
+        let Some(m) = self.matcher.find(input) else {
+            return false;
+        };
+        let rest = &t[m.end()..];
+        rest.chars().all(|c| !c.is_alphabetic())
+            || (rest.starts_with(' ') && t.starts_with("0 thoughts on"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_and_sentences() {
+        assert!(ends_like_title("council approves ferry route"));
+        assert!(!ends_like_title("the council approved the route."));
+        assert!(!ends_like_title("read more:"));
+        assert!(is_one_sentence("the council approved the route on tuesday."));
+        assert!(!is_one_sentence("the council met. it approved the route."));
+    }
+
+    #[test]
+    fn relative_times() {
+        for yes in
+            ["reuters uk building crumbles 0 hrs ago", "a comment 0 minutes ago", "vor 0 stunden"]
+        {
+            assert!(ends_with_time_ago(yes), "{yes}");
+        }
+        for no in ["long ago", "a story from years ago", "0 hrs ago and counting"] {
+            assert!(!ends_with_time_ago(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn comment_headings() {
+        let c = CommentCues::default();
+        for yes in ["comments", "0 comments", "comments (0)", "leave a reply:", "add your comment"]
+        {
+            assert!(c.is_heading(yes), "{yes}");
+        }
+        for no in ["comments on the budget were mixed", "no comments yet from the mayor"] {
+            assert!(!c.is_heading(no), "{no}");
+        }
+    }
+}
