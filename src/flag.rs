@@ -5,6 +5,8 @@
 //! or more in one document. A line is flagged when any flagged block covers it, and runs of
 //! flagged non-blank lines (with any blank lines between them) merge into one [`Span`].
 
+use std::sync::OnceLock;
+
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -165,6 +167,10 @@ const TITLE_MIN_BYTES: u32 = 16;
 const LIST_TITLE_BYTES: u32 = 100;
 /// The longest summary line, in normalized bytes, of a teaser pair.
 const TEASER_SUMMARY_BYTES: u32 = 250;
+
+/// The matchers of the line-shape rules, built once.
+static RELATED: OnceLock<crate::classify::related::Related> = OnceLock::new();
+static COMMENT_CUES: OnceLock<crate::shape::CommentCues> = OnceLock::new();
 
 /// The longest line, in words, that joins a teaser block as its neighbour.
 const TEASER_BLOCK_LINE_WORDS: usize = 25;
@@ -364,13 +370,6 @@ impl Flagger<'_> {
         if cfg.keep_title {
             keep_title(view, &norm, &mut flags);
         }
-        if cfg.related_heading_lines > 0 {
-            let related = crate::classify::related::Related::default();
-            flag_related_lists(view, &norm, &mut flags, &related, cfg.related_heading_lines);
-        }
-        if cfg.time_ago_lines > 0 {
-            flag_time_ago_runs(&norm, &mut flags, cfg.time_ago_lines as usize);
-        }
         if cfg.list_run_lines > 0 {
             flag_link_lists(
                 text,
@@ -380,6 +379,13 @@ impl Flagger<'_> {
                 cfg.gap_line_bytes.max(80),
             );
         }
+        if cfg.related_heading_lines > 0 {
+            let related = RELATED.get_or_init(Default::default);
+            flag_related_lists(view, &norm, &mut flags, related, cfg.related_heading_lines);
+        }
+        if cfg.time_ago_lines > 0 {
+            flag_time_ago_runs(&norm, &mut flags, cfg.time_ago_lines as usize);
+        }
         if cfg.teaser_pairs > 0 {
             flag_teaser_pairs(view, &norm, &mut flags, cfg.teaser_pairs as usize);
         }
@@ -387,7 +393,8 @@ impl Flagger<'_> {
             fill_gaps(view, &mut flags, cfg.gap_lines as usize, cfg.gap_line_bytes);
         }
         if cfg.comment_threads {
-            flag_comment_threads(view, &norm, &mut flags, &crate::shape::CommentCues::default());
+            let cues = COMMENT_CUES.get_or_init(Default::default);
+            flag_comment_threads(view, &norm, &mut flags, cues);
         }
         if cfg.body_min_site_pages > 0 && site_docs >= f64::from(cfg.body_min_site_pages) {
             keep_body_only(view, &mut flags, cfg.body_gap_lines as usize);
@@ -660,41 +667,55 @@ fn flag_time_ago_runs(norm: &[String], flags: &mut [LineFlag], min_run: usize) {
     }
 }
 
-/// The teaser-list rule: runs of (title, one-sentence summary) pairs that make up a whole run of
-/// unflagged lines.
+/// The teaser-list rule: a whole run of unflagged lines (between flagged lines or the page's
+/// edges) made of items, each one or more title-like lines and at most one short sentence, with
+/// at least `min_pairs` items holding a sentence. Two sentences in a row are prose; a run that
+/// opens with a sentence (an article's opening paragraph) or holds numbered titles is a
+/// listicle's.
 fn flag_teaser_pairs(view: &LineView, norm: &[String], flags: &mut [LineFlag], min_pairs: usize) {
-    let free = |j: usize, flags: &[LineFlag]| !flags[j].flagged() && !flags[j].keep;
     let summary = |j: usize| {
-        view.lengths[j] > LIST_TITLE_BYTES.min(40)
-            && view.lengths[j] <= TEASER_SUMMARY_BYTES
+        view.lengths[j] <= TEASER_SUMMARY_BYTES
             && !crate::shape::ends_like_title(&norm[j])
             && crate::shape::is_one_sentence(&norm[j])
     };
     let n = flags.len();
     let mut j = 0;
     while j < n {
-        // A run of pairs, each a title followed by a summary, from j on.
+        if flags[j].flagged() || flags[j].keep {
+            j += 1;
+            continue;
+        }
         let start = j;
-        let mut pairs = 0;
-        while j + 1 < n
-            && free(j, flags)
-            && free(j + 1, flags)
-            && is_list_title(view, norm, j)
-            && summary(j + 1)
-        {
-            pairs += 1;
-            j += 2;
-        }
-        // The pairs fill a run of unflagged lines: a list between flagged lines (or the page's
-        // edges), not a listicle's items after the article's opening paragraphs.
-        let bounded = (start == 0 || !free(start - 1, flags)) && (j == n || !free(j, flags));
-        if pairs >= min_pairs && bounded {
-            flags[start..j].iter_mut().for_each(LineFlag::set_context);
-        }
-        if pairs == 0 {
+        while j < n && !flags[j].flagged() && !flags[j].keep {
             j += 1;
         }
+        // Items: (title, summary) pairs counted; any other line or two summaries in a row
+        // ends the check.
+        let (mut pairs, mut items_only, mut prev_title, mut prev_summary) = (0, true, false, false);
+        for k in start..j {
+            // Numbered items ("1. Lower the brightness") are a listicle's, not a list of teasers.
+            if is_list_title(view, norm, k) && !is_numbered(&norm[k]) {
+                (prev_title, prev_summary) = (true, false);
+            } else if summary(k) && !prev_summary {
+                pairs += usize::from(prev_title);
+                (prev_title, prev_summary) = (false, true);
+            } else {
+                items_only = false;
+                break;
+            }
+        }
+        // A list opens with a title; a run opening with a sentence is an article's opening
+        // paragraph followed by its items.
+        if items_only && pairs >= min_pairs && is_list_title(view, norm, start) {
+            flags[start..j].iter_mut().for_each(LineFlag::set_context);
+        }
     }
+}
+
+/// The line opens with a number and a "." or ")" ("1. Lower the brightness"; digits are `0`
+/// in the normalized line).
+fn is_numbered(line: &str) -> bool {
+    line.strip_prefix('0').is_some_and(|rest| rest.starts_with(". ") || rest.starts_with(") "))
 }
 
 /// The comment rule: a comment-section heading, not repeated below, once the article
@@ -1095,11 +1116,17 @@ mod tests {
              Use one monitor\nA second screen doubles what the display draws from the wall.\n\
              {footer}"
         );
-        let docs = [("s", index.as_str()), ("s", listicle.as_str())];
+        let numbered = format!(
+            "{header}1. Lower the brightness\nA dimmer screen uses noticeably less power.\n\
+             2. Sleep when idle\nAn idle computer that sleeps draws next to nothing.\n\
+             3. Use one monitor\nA second screen doubles what the display draws.\n{footer}"
+        );
+        let docs = [("s", index.as_str()), ("s", listicle.as_str()), ("s", numbered.as_str())];
         let on = FlagConfig { teaser_pairs: 3, ..recurrence_only() };
         assert_eq!(flagged_lines(&docs, &on, 0), [(0, 10)]);
-        // The listicle's items follow its opening paragraph: they stay.
+        // The listicle's items follow its opening paragraph, or are numbered: they stay.
         assert_eq!(flagged_lines(&docs, &on, 1), [(0, 2), (10, 11)]);
+        assert_eq!(flagged_lines(&docs, &on, 2), [(0, 2), (9, 10)]);
         let two = FlagConfig { teaser_pairs: 4, ..on };
         assert_eq!(flagged_lines(&docs, &two, 0), [(0, 2), (9, 10)]);
     }
