@@ -81,6 +81,12 @@ pub struct FlagConfig {
     /// comment") below the article's largest run of unflagged text opens the comment thread;
     /// it and every unflagged line after it are flagged.
     pub comment_threads: bool,
+    /// Caption rule: a picture caption that ends with its credit ("… (Image: Getty)") or a
+    /// credit line alone ("Photo: Jane Doe, AP", "Jane Doe/AFP via Getty Images") is flagged.
+    pub captions: bool,
+    /// Copyright rule: a copyright notice ("© 2024 Gazette Media", "All rights reserved") is
+    /// flagged: the footer of a page seen once.
+    pub copyright_lines: bool,
     /// Count exact copies of a page (same normalized content, same site, same input file) as
     /// often as they occur; by default each is counted once, so that a page scraped twice does
     /// not turn into boilerplate. The scope is one file so that counting shards of files
@@ -115,6 +121,8 @@ impl Default for FlagConfig {
             related_heading_lines: DEFAULT_RELATED_HEADING_LINES,
             time_ago_lines: DEFAULT_TIME_AGO_LINES,
             comment_threads: true,
+            captions: true,
+            copyright_lines: true,
             max_line_bytes: 1 << 20,
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
         }
@@ -171,6 +179,7 @@ const TEASER_SUMMARY_BYTES: u32 = 250;
 /// The matchers of the line-shape rules, built once.
 static RELATED: OnceLock<crate::classify::related::Related> = OnceLock::new();
 static COMMENT_CUES: OnceLock<crate::shape::CommentCues> = OnceLock::new();
+static CREDIT_CUES: OnceLock<crate::shape::CreditCues> = OnceLock::new();
 
 /// The longest line, in words, that joins a teaser block as its neighbour.
 const TEASER_BLOCK_LINE_WORDS: usize = 25;
@@ -365,7 +374,9 @@ impl Flagger<'_> {
             || cfg.teaser_pairs > 0
             || cfg.related_heading_lines > 0
             || cfg.time_ago_lines > 0
-            || cfg.comment_threads;
+            || cfg.comment_threads
+            || cfg.captions
+            || cfg.copyright_lines;
         let norm = if shapes { self.normalized_lines(text, view) } else { Vec::new() };
         if cfg.keep_title {
             keep_title(view, &norm, &mut flags);
@@ -385,6 +396,17 @@ impl Flagger<'_> {
         }
         if cfg.time_ago_lines > 0 {
             flag_time_ago_runs(&norm, &mut flags, cfg.time_ago_lines as usize);
+        }
+        if cfg.captions || cfg.copyright_lines {
+            let cues = CREDIT_CUES.get_or_init(Default::default);
+            for (f, line) in flags.iter_mut().zip(&norm) {
+                if !f.flagged()
+                    && ((cfg.captions && cues.is_caption(line))
+                        || (cfg.copyright_lines && cues.is_copyright(line)))
+                {
+                    f.set_context();
+                }
+            }
         }
         if cfg.teaser_pairs > 0 {
             flag_teaser_pairs(view, &norm, &mut flags, cfg.teaser_pairs as usize);
@@ -911,6 +933,8 @@ mod tests {
             related_heading_lines: 0,
             time_ago_lines: 0,
             comment_threads: false,
+            captions: false,
+            copyright_lines: false,
             ..FlagConfig::default()
         }
     }
@@ -1182,5 +1206,21 @@ mod tests {
              Add a comment\n"
         );
         assert_eq!(flagged_lines(&[("s", qa.as_str())], &on, 0), [(4, 4)]);
+    }
+
+    #[test]
+    fn caption_credit_and_copyright_lines_are_flagged() {
+        let page = "The council voted on Tuesday to approve the new ferry route to the islands.\n\
+            The new pontoon at the harbour (Image: Getty)\n\
+            Photo: Jane Doe, AP\n\
+            The photo of the pontoon was taken in April, before the vote.\n\
+            © 2024 Gazette Media. All rights reserved.\n";
+        let docs = [("s", page)];
+        let off = recurrence_only();
+        assert!(flagged_lines(&docs, &off, 0).is_empty());
+        let captions = FlagConfig { captions: true, ..off.clone() };
+        assert_eq!(flagged_lines(&docs, &captions, 0), [(1, 2)]);
+        let both = FlagConfig { copyright_lines: true, ..captions };
+        assert_eq!(flagged_lines(&docs, &both, 0), [(1, 2), (4, 4)]);
     }
 }

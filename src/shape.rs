@@ -3,6 +3,7 @@
 //! white space folded, digit runs as `0`), so that it sees what the counts see.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
 
 /// A line that does not end like a sentence or a lead-in: a title, a menu item, a name.
 pub fn ends_like_title(line: &str) -> bool {
@@ -125,6 +126,60 @@ impl CommentCues {
     }
 }
 
+/// Recognizes picture captions and credits, and copyright notices.
+pub struct CreditCues {
+    /// A caption that ends with its credit in brackets: "… (Image: Getty)", "… (AFP / Jane
+    /// Doe)", "… (Photo by Jane Doe/Getty Images)".
+    caption: Regex,
+    /// A line that is a credit alone: "Photo: Jane Doe, AP", "Jane Doe/AFP via Getty Images"
+    /// (known false positive: a short "image: name/tag" line of a container recipe).
+    credit: Regex,
+    /// A copyright notice: "© 2024 Gazette Media", "Copyright (c) 2024 …", "All rights
+    /// reserved."
+    copyright: Regex,
+}
+
+/// The longest credit-only line, in normalized bytes.
+const CREDIT_LINE_BYTES: usize = 60;
+/// The longest copyright line, in normalized bytes.
+const COPYRIGHT_LINE_BYTES: usize = 250;
+
+impl Default for CreditCues {
+    fn default() -> Self {
+        let agencies = "getty|getty images|afp|reuters|ap|epa|dpa|pa|pa media|pa wire|anp|ansa|\
+                        efe|shutterstock|alamy|istock|bloomberg|imago|picture alliance|keystone";
+        let words = "image|images|photo|photos|picture|pictures|photograph|credit|foto|fotos|bild|\
+                     bilder|photo credit|image credit|image source";
+        let caption = format!(
+            r"\(\s*(?:(?:{words})(?:\s+by)?\s*:?\s*[^()]+|(?:{agencies})(?:\s*[/|,][^()]*)?)\)\s*$"
+        );
+        let credit = format!(
+            r"^(?:(?:{words})(?:\s+by)?\s*:\s*\S.*|.*(?:/|\||\bvia)\s*(?:{agencies})(?:\s+for\s.*)?)$"
+        );
+        CreditCues {
+            caption: Regex::new(&caption).expect("valid"),
+            credit: Regex::new(&credit).expect("valid"),
+            copyright: Regex::new(
+                r"^(?:all contents? )?(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:copyright\s*)?0|all rights reserved",
+            )
+            .expect("valid"),
+        }
+    }
+}
+
+impl CreditCues {
+    /// A picture caption ending with its credit, or a credit line alone.
+    pub fn is_caption(&self, line: &str) -> bool {
+        self.caption.is_match(line)
+            || (line.len() <= CREDIT_LINE_BYTES && self.credit.is_match(line))
+    }
+
+    /// A copyright notice (a footer's line).
+    pub fn is_copyright(&self, line: &str) -> bool {
+        line.len() <= COPYRIGHT_LINE_BYTES && self.copyright.is_match(line)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +215,34 @@ mod tests {
         for no in ["comments on the budget were mixed", "no comments yet from the mayor"] {
             assert!(!c.is_heading(no), "{no}");
         }
+    }
+
+    #[test]
+    fn captions_credits_and_copyright() {
+        let c = CreditCues::default();
+        for yes in [
+            "prince harry at frogmore (image: getty)",
+            "scooter braun at home on june 0, 0000. (photo by kevin mazur/getty images for ithaca)",
+            "people walk to the ship: 0. mai 0000 (afp / jorge guerrero)",
+            "photo: meg kinnard, ap",
+            "noel celis/afp via getty images",
+            "natalie naccache | bloomberg | getty images",
+            "wework chairman marcelo claure (credit: getty images)",
+        ] {
+            assert!(c.is_caption(yes), "{yes}");
+        }
+        for no in [
+            "image: mailhog/mailhog is the container the tests send mail to, and it is started first",
+            "the photo was taken in april (see below).",
+            "reuters reported on tuesday that the talks had stalled.",
+        ] {
+            assert!(!c.is_caption(no), "{no}");
+        }
+        for yes in
+            ["© 0 gazette media", "copyright © 0-0 dow jones", "gazette. all rights reserved."]
+        {
+            assert!(c.is_copyright(yes), "{yes}");
+        }
+        assert!(!c.is_copyright("the copyright of the photo stays with the author."));
     }
 }

@@ -146,6 +146,13 @@ pub struct DetectArgs {
     /// Reply" below the article to the end of the page).
     #[arg(long)]
     pub no_comment_threads: bool,
+    /// Do not flag picture captions ending with their credit ("… (Image: Getty)") nor credit
+    /// lines ("Photo: Jane Doe, AP").
+    #[arg(long)]
+    pub no_captions: bool,
+    /// Do not flag copyright notices ("© 2024 Gazette Media", "All rights reserved").
+    #[arg(long)]
+    pub no_copyright_lines: bool,
     /// Count exact copies of a page on one site as often as they occur (by default once).
     #[arg(long)]
     pub count_duplicates: bool,
@@ -199,6 +206,8 @@ impl DetectArgs {
             related_heading_lines: self.related_heading_lines,
             time_ago_lines: self.time_ago_lines,
             comment_threads: !self.no_comment_threads,
+            captions: !self.no_captions,
+            copyright_lines: !self.no_copyright_lines,
             single_page_cues: !self.no_single_page_cues,
             body_min_site_pages: self.body_min_site_pages,
             body_gap_lines: self.body_gap_lines,

@@ -102,6 +102,8 @@ fn fast_flags(docs: &[(String, String)], k: usize, min_docs: u32) -> Vec<BTreeSe
         related_heading_lines: 0,
         time_ago_lines: 0,
         comment_threads: false,
+        captions: false,
+        copyright_lines: false,
         ..FlagConfig::default()
     };
     // Two tables filled alternately and merged, as two threads would.
