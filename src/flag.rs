@@ -63,7 +63,9 @@ pub struct FlagConfig {
     /// `<title>`, which html-to-text puts first) holds is the article's headline and is kept,
     /// even when it recurs (other pages list it among their related headlines) or is short
     /// between flagged lines; the first line itself, longer than the headline it repeats (it
-    /// adds the site's name), is flagged. Lines of the site's template are left alone.
+    /// adds the site's name), is flagged. A line of the site's template is kept only when it is
+    /// a piece of at least half the title (on a two-page site every recurring line is
+    /// template), never when it copies the whole first line.
     pub keep_title: bool,
     /// Teaser-list rule: a run of at least this many unflagged (title, summary) pairs, a
     /// title-like line followed by one short sentence, is a list of teasers (an index page, a
@@ -621,10 +623,20 @@ fn keep_title(view: &LineView, norm: &[String], flags: &mut [LineFlag]) {
     let mut found = false;
     for j in 1..flags.len() {
         let f = flags[j];
-        if f.template || f.within || view.lengths[j] < TITLE_MIN_BYTES {
+        if f.within || view.lengths[j] < TITLE_MIN_BYTES || !title.contains(norm[j].as_str()) {
             continue;
         }
-        if title.contains(norm[j].as_str()) {
+        let keep = if norm[j].len() == title.len() {
+            // A copy of the whole first line: a headline only when it is not the site's
+            // template ("Skip to main content" opens the text of some pages).
+            !f.template
+        } else {
+            // A piece of the title that is the site's template (its name, a section) is not
+            // the headline, unless it is most of the title: on a site of two pages every
+            // recurring line counts as template.
+            !f.template || 2 * norm[j].len() >= title.len()
+        };
+        if keep {
             flags[j] = LineFlag { keep: true, ..LineFlag::default() };
             found |= norm[j].len() < title.len();
         }
