@@ -195,7 +195,8 @@ pub enum SpanKind {
     /// It is flagged only because it repeats within its own page.
     WithinPage,
     /// Neither: what this page alone shows (a paywall teaser or a template placeholder seen
-    /// once).
+    /// once, or lines flagged by the single-page rules alone: link lists and the line-shape
+    /// rules).
     SinglePage,
 }
 
@@ -219,7 +220,8 @@ pub struct Span {
     /// Non-blank lines in it.
     #[serde(skip)]
     pub lines: u32,
-    /// Lines flagged by the context rule alone (short lines between flagged lines).
+    /// Lines flagged by the context rule alone (short lines between flagged lines), or by the
+    /// link-list and line-shape rules, which flag the same way.
     pub context_lines: u32,
     /// Lines flagged by the body rule alone (unique text outside the page's article body).
     pub outside_body_lines: u32,
@@ -246,7 +248,8 @@ pub enum PartKind {
     CrossPage,
     /// Repeated within its page.
     WithinPage,
-    /// Short lines between flagged lines (context rule).
+    /// Short lines between flagged lines (context rule), link lists and the lines of the
+    /// line-shape rules (teaser and related lists, time stamps, comments, captions, copyright).
     Context,
     /// Unique text outside the article body (body rule).
     OutsideBody,
