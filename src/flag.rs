@@ -382,7 +382,7 @@ impl Flagger<'_> {
             || cfg.comment_threads
             || cfg.captions
             || cfg.copyright_lines;
-        let norm = if shapes { self.normalized_lines(text, view) } else { Vec::new() };
+        let norm = if shapes { self.normalized_lines(text, view) } else { NormLines::default() };
         if cfg.keep_title {
             keep_title(view, &norm, &mut flags);
         }
@@ -404,7 +404,8 @@ impl Flagger<'_> {
         }
         if cfg.captions || cfg.copyright_lines {
             let cues = CREDIT_CUES.get_or_init(Default::default);
-            for (f, line) in flags.iter_mut().zip(&norm) {
+            for (j, f) in flags.iter_mut().enumerate() {
+                let line = &norm[j];
                 if !f.flagged()
                     && ((cfg.captions && cues.is_caption(line))
                         || (cfg.copyright_lines && cues.is_copyright(line)))
@@ -427,7 +428,7 @@ impl Flagger<'_> {
             keep_body_only(view, &mut flags, cfg.body_gap_lines as usize);
         }
         if let (true, Some(classifiers)) = (cfg.single_page_cues, self.classifiers) {
-            self.flag_single_page_cues(text, view, &mut flags, classifiers);
+            self.flag_single_page_cues(text, view, &norm, &mut flags, classifiers);
         }
         merge_spans(view, &flags)
     }
@@ -435,17 +436,17 @@ impl Flagger<'_> {
 
 impl Flagger<'_> {
     /// Every non-blank line in the hashing normalization, as text.
-    fn normalized_lines(&self, text: &[u8], view: &LineView) -> Vec<String> {
+    fn normalized_lines(&self, text: &[u8], view: &LineView) -> NormLines {
+        let mut lines = NormLines::default();
         let mut buf = Vec::new();
-        view.non_blank
-            .iter()
-            .map(|&i| {
-                let line = view.lines[i as usize];
-                let end = line.end.min(line.start + self.config.max_line_bytes);
-                self.normalizer.normalize_into(&text[line.start..end], &mut buf);
-                String::from_utf8_lossy(&buf).into_owned()
-            })
-            .collect()
+        for &i in &view.non_blank {
+            let line = view.lines[i as usize];
+            let end = line.end.min(line.start + self.config.max_line_bytes);
+            self.normalizer.normalize_into(&text[line.start..end], &mut buf);
+            lines.text.push_str(&String::from_utf8_lossy(&buf));
+            lines.ends.push(lines.text.len());
+        }
+        lines
     }
 
     /// Flags unflagged lines that are paywall teasers or hold a template placeholder.
@@ -453,6 +454,7 @@ impl Flagger<'_> {
         &self,
         text: &[u8],
         view: &LineView,
+        norm: &NormLines,
         flags: &mut [LineFlag],
         classifiers: &Classifiers,
     ) {
@@ -464,8 +466,13 @@ impl Flagger<'_> {
             }
             let line = view.lines[view.non_blank[j] as usize];
             let bytes = &text[line.start..line.end.min(line.start + self.config.max_line_bytes)];
-            self.normalizer.normalize_into(bytes, &mut buf);
-            let normalized = String::from_utf8_lossy(&buf);
+            // The line-shape rules normalized every line already, the same way.
+            let normalized = if norm.is_empty() {
+                self.normalizer.normalize_into(bytes, &mut buf);
+                String::from_utf8_lossy(&buf)
+            } else {
+                std::borrow::Cow::Borrowed(&norm[j])
+            };
             f.cue = classifiers.paywall.is_teaser_line(&normalized)
                 || placeholder::is_placeholder_line(&String::from_utf8_lossy(bytes));
             // Neighbours join a teaser block only when short: prose that mentions a free trial
@@ -619,14 +626,15 @@ fn flag_link_lists(
 
 /// The title rule: lines the page's first line holds are its headline and are kept; the first
 /// line, which repeats the headline with more (the site's name), is flagged.
-fn keep_title(view: &LineView, norm: &[String], flags: &mut [LineFlag]) {
-    let Some(title) = norm.first() else {
+fn keep_title(view: &LineView, norm: &NormLines, flags: &mut [LineFlag]) {
+    if norm.is_empty() {
         return;
-    };
+    }
+    let title = &norm[0];
     let mut found = false;
     for j in 1..flags.len() {
         let f = flags[j];
-        if f.within || view.lengths[j] < TITLE_MIN_BYTES || !title.contains(norm[j].as_str()) {
+        if f.within || view.lengths[j] < TITLE_MIN_BYTES || !title.contains(&norm[j]) {
             continue;
         }
         let keep = if norm[j].len() == title.len() {
@@ -649,22 +657,50 @@ fn keep_title(view: &LineView, norm: &[String], flags: &mut [LineFlag]) {
     }
 }
 
+/// The non-blank lines of a page in the hashing normalization, in one buffer.
+#[derive(Default)]
+struct NormLines {
+    text: String,
+    /// End of each line in `text`.
+    ends: Vec<usize>,
+}
+
+impl NormLines {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+impl std::ops::Index<usize> for NormLines {
+    type Output = str;
+
+    fn index(&self, j: usize) -> &str {
+        let start = if j == 0 { 0 } else { self.ends[j - 1] };
+        &self.text[start..self.ends[j]]
+    }
+}
+
 /// Title-like: short and not ending like a sentence.
-fn is_list_title(view: &LineView, norm: &[String], j: usize) -> bool {
+fn is_list_title(view: &LineView, norm: &NormLines, j: usize) -> bool {
     view.lengths[j] <= LIST_TITLE_BYTES && crate::shape::ends_like_title(&norm[j])
 }
 
 /// The related-heading rule: a related-links heading and the title-like lines under it.
 fn flag_related_lists(
     view: &LineView,
-    norm: &[String],
+    norm: &NormLines,
     flags: &mut [LineFlag],
     related: &crate::classify::related::Related,
     max_lines: u32,
 ) {
     let n = flags.len();
     for j in 0..n {
-        if !related.is_heading(&norm[j]) || !is_list_title(view, norm, j) {
+        // The cheap test first: the cue matcher runs on short title-like lines only.
+        if !is_list_title(view, norm, j) || !related.is_heading(&norm[j]) {
             continue;
         }
         let mut k = j + 1;
@@ -684,7 +720,7 @@ fn flag_related_lists(
 }
 
 /// The time-stamp rule: runs of lines ending with a relative time.
-fn flag_time_ago_runs(norm: &[String], flags: &mut [LineFlag], min_run: usize) {
+fn flag_time_ago_runs(norm: &NormLines, flags: &mut [LineFlag], min_run: usize) {
     let stamped = |j: usize, flags: &[LineFlag]| {
         !flags[j].flagged() && !flags[j].keep && crate::shape::ends_with_time_ago(&norm[j])
     };
@@ -709,7 +745,7 @@ fn flag_time_ago_runs(norm: &[String], flags: &mut [LineFlag], min_run: usize) {
 /// at least `min_pairs` items holding a sentence. Two sentences in a row are prose; a run that
 /// opens with a sentence (an article's opening paragraph) or holds numbered titles is a
 /// listicle's.
-fn flag_teaser_pairs(view: &LineView, norm: &[String], flags: &mut [LineFlag], min_pairs: usize) {
+fn flag_teaser_pairs(view: &LineView, norm: &NormLines, flags: &mut [LineFlag], min_pairs: usize) {
     let summary = |j: usize| {
         view.lengths[j] <= TEASER_SUMMARY_BYTES
             && !crate::shape::ends_like_title(&norm[j])
@@ -760,7 +796,7 @@ fn is_numbered(line: &str) -> bool {
 /// above it, and every unflagged line after it.
 fn flag_comment_threads(
     view: &LineView,
-    norm: &[String],
+    norm: &NormLines,
     flags: &mut [LineFlag],
     cues: &crate::shape::CommentCues,
 ) {
@@ -773,7 +809,7 @@ fn flag_comment_threads(
         if prose
             && 3 * above >= total
             && cues.is_heading(&norm[j])
-            && !norm[j + 1..].contains(&norm[j])
+            && !(j + 1..norm.len()).any(|k| norm[k] == norm[j])
         {
             flags[j..].iter_mut().filter(|f| !f.flagged()).for_each(LineFlag::set_context);
             return;

@@ -170,7 +170,7 @@ impl Default for CreditCues {
 impl CreditCues {
     /// A picture caption ending with its credit, or a credit line alone.
     pub fn is_caption(&self, line: &str) -> bool {
-        self.caption.is_match(line)
+        (line.trim_end().ends_with(')') && self.caption.is_match(line))
             || (line.len() <= CREDIT_LINE_BYTES && self.credit.is_match(line))
     }
 
