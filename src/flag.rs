@@ -791,9 +791,10 @@ fn is_numbered(line: &str) -> bool {
     line.strip_prefix('0').is_some_and(|rest| rest.starts_with(". ") || rest.starts_with(") "))
 }
 
-/// The comment rule: a comment-section heading, not repeated below, once the article
-/// has begun (a line of prose above it) and at least a third of the page's unflagged text is
-/// above it, and every unflagged line after it.
+/// The comment rule: a comment-section heading, not repeated below, or the first of two
+/// comment signatures or more ("Jane says:"), once the article has begun (a line of prose above
+/// it) and at least a third of the page's unflagged text is above it, and every unflagged line
+/// after it.
 fn flag_comment_threads(
     view: &LineView,
     norm: &NormLines,
@@ -806,10 +807,12 @@ fn flag_comment_threads(
     for j in 0..flags.len() {
         // A heading repeated below is a per-post action ("Add a comment" under a
         // question and under each answer of a Q&A page), not the start of a thread.
+        // So does the first of two comment signatures ("Jane says:") or more: a thread.
         if prose
             && 3 * above >= total
-            && cues.is_heading(&norm[j])
-            && !(j + 1..norm.len()).any(|k| norm[k] == norm[j])
+            && ((cues.is_heading(&norm[j]) && !(j + 1..norm.len()).any(|k| norm[k] == norm[j]))
+                || (cues.is_signature(&norm[j])
+                    && (j + 1..norm.len()).any(|k| cues.is_signature(&norm[k]))))
         {
             flags[j..].iter_mut().filter(|f| !f.flagged()).for_each(LineFlag::set_context);
             return;
@@ -1257,6 +1260,13 @@ mod tests {
              Add a comment\n"
         );
         assert_eq!(flagged_lines(&[("s", qa.as_str())], &on, 0), [(4, 4)]);
+        // Without a heading, two comment signatures open the thread at the first.
+        let signed = format!(
+            "{article}Jane says:\nAbout time too, the old boat was awful.\nJoe says:\nAgreed.\n"
+        );
+        assert_eq!(flagged_lines(&[("s", signed.as_str())], &on, 0), [(2, 5)]);
+        let one = format!("{article}Jane says:\nAbout time too, the old boat was awful.\n");
+        assert!(flagged_lines(&[("s", one.as_str())], &on, 0).is_empty());
     }
 
     #[test]

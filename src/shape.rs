@@ -95,9 +95,13 @@ const COMMENT_HEADINGS: &[&str] = &[
     "0 reacties",
 ];
 
-/// Recognizes the heading line of a comment section.
+/// Recognizes the heading line of a comment section, and the signature line of one comment.
 pub struct CommentCues {
     matcher: AhoCorasick,
+    /// "Jane says:", "Milan on September 12, 2018 at 4:47 pm said:" (normalized: digits as
+    /// `0`): a blog's comment. Not "said:" or "wrote:" alone, with which forums open a quoted
+    /// post (and a forum's posts are its content).
+    signature: Regex,
 }
 
 impl Default for CommentCues {
@@ -107,7 +111,12 @@ impl Default for CommentCues {
             .start_kind(aho_corasick::StartKind::Anchored)
             .build(COMMENT_HEADINGS)
             .expect("a small valid list");
-        CommentCues { matcher }
+        let signature = Regex::new(concat!(
+            r"^(?:.{2,80}\b(?:says|sagt|dit|dice)\s*:",
+            r"|.{2,60} on [a-z]+ 0, 0 at 0:0\s*(?:am|pm)?(?:\s*said:)?)$",
+        ))
+        .expect("valid");
+        CommentCues { matcher, signature }
     }
 }
 
@@ -151,7 +160,7 @@ impl Default for CreditCues {
         let words = "image|images|photo|photos|picture|pictures|photograph|credit|foto|fotos|bild|\
                      bilder|photo credit|image credit|image source";
         let caption = format!(
-            r"\(\s*(?:(?:{words})(?:\s+by)?\s*:?\s*[^()]+|(?:{agencies})(?:\s*[/|,][^()]*)?)\)\s*$"
+            r"\(\s*(?:(?:{words})\s*(?::|\s+by\b)\s*[^()]+|(?:{agencies})(?:\s*[/|,][^()]*)?)\)\s*$"
         );
         let credit = format!(
             r"^(?:(?:{words})(?:\s+by)?\s*:\s*\S.*|.*(?:/|\||\bvia)\s*(?:{agencies})(?:\s+for\s.*)?)$"
@@ -177,6 +186,13 @@ impl CreditCues {
     /// A copyright notice (a footer's line).
     pub fn is_copyright(&self, line: &str) -> bool {
         line.len() <= COPYRIGHT_LINE_BYTES && self.copyright.is_match(line)
+    }
+}
+
+impl CommentCues {
+    /// The line that opens one comment: its author and "says:", or author and time.
+    pub fn is_signature(&self, line: &str) -> bool {
+        line.len() <= 120 && self.signature.is_match(line.trim_end())
     }
 }
 
@@ -215,6 +231,12 @@ mod tests {
         for no in ["comments on the budget were mixed", "no comments yet from the mayor"] {
             assert!(!c.is_heading(no), "{no}");
         }
+        for yes in ["jane says:", "milan on september 0, 0 at 0:0 pm said:"] {
+            assert!(c.is_signature(yes), "{yes}");
+        }
+        for no in ["the mayor says: the route opens in spring.", "he said:", "joe wrote:"] {
+            assert!(!c.is_signature(no), "{no}");
+        }
     }
 
     #[test]
@@ -234,6 +256,7 @@ mod tests {
         for no in [
             "image: mailhog/mailhog is the container the tests send mail to, and it is started first",
             "the photo was taken in april (see below).",
+            "the new pontoon (pictured) opens in spring (photos below)",
             "reuters reported on tuesday that the talks had stalled.",
         ] {
             assert!(!c.is_caption(no), "{no}");
