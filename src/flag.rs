@@ -5,6 +5,8 @@
 //! or more in one document. A line is flagged when any flagged block covers it, and runs of
 //! flagged non-blank lines (with any blank lines between them) merge into one [`Span`].
 
+use std::sync::OnceLock;
+
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +59,36 @@ pub struct FlagConfig {
     pub protect_max_docs: u32,
     /// The shortest line, in normalized bytes, that the protection rule treats as prose.
     pub protect_min_bytes: u32,
+    /// Title rule: a line of at least 16 normalized bytes that the page's first line (the HTML
+    /// `<title>`, which html-to-text puts first) holds is the article's headline and is kept,
+    /// even when it recurs (other pages list it among their related headlines) or is short
+    /// between flagged lines; the first line itself, longer than the headline it repeats (it
+    /// adds the site's name), is flagged. A line of the site's template is kept only when it is
+    /// a piece of at least half the title (on a two-page site every recurring line is
+    /// template), never when it copies the whole first line.
+    pub keep_title: bool,
+    /// Teaser-list rule: a run of at least this many unflagged (title, summary) pairs, a
+    /// title-like line followed by one short sentence, is a list of teasers (an index page, a
+    /// "more stories" box) and is flagged (0 turns the rule off).
+    pub teaser_pairs: u32,
+    /// Related-heading rule: after a related-links heading ("Related Stories", "More on this
+    /// story", "Most read"), up to this many unflagged title-like lines are its links and are
+    /// flagged, as is the heading (0 turns the rule off).
+    pub related_heading_lines: u32,
+    /// Time-stamp rule: a run of at least this many unflagged lines, each ending with a
+    /// relative time ("2 hrs ago", "vor 3 Stunden"), is a list of stamped items (other sites'
+    /// headlines, comments) and is flagged (0 turns the rule off).
+    pub time_ago_lines: u32,
+    /// Comment rule: a comment-section heading ("12 Comments", "Leave a Reply", "Add your
+    /// comment") below the article's largest run of unflagged text opens the comment thread;
+    /// it and every unflagged line after it are flagged.
+    pub comment_threads: bool,
+    /// Caption rule: a picture caption that ends with its credit ("… (Image: Getty)") or a
+    /// credit line alone ("Photo: Jane Doe, AP", "Jane Doe/AFP via Getty Images") is flagged.
+    pub captions: bool,
+    /// Copyright rule: a copyright notice ("© 2024 Gazette Media", "All rights reserved") is
+    /// flagged: the footer of a page seen once.
+    pub copyright_lines: bool,
     /// Count exact copies of a page (same normalized content, same site, same input file) as
     /// often as they occur; by default each is counted once, so that a page scraped twice does
     /// not turn into boilerplate. The scope is one file so that counting shards of files
@@ -86,6 +118,13 @@ impl Default for FlagConfig {
             list_run_lines: DEFAULT_LIST_RUN_LINES,
             protect_max_docs: DEFAULT_PROTECT_MAX_DOCS,
             protect_min_bytes: DEFAULT_PROTECT_MIN_BYTES,
+            keep_title: true,
+            teaser_pairs: DEFAULT_TEASER_PAIRS,
+            related_heading_lines: DEFAULT_RELATED_HEADING_LINES,
+            time_ago_lines: DEFAULT_TIME_AGO_LINES,
+            comment_threads: true,
+            captions: true,
+            copyright_lines: true,
             max_line_bytes: 1 << 20,
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
         }
@@ -122,6 +161,28 @@ pub const DEFAULT_PROTECT_MAX_DOCS: u32 = 5;
 /// Default of [`FlagConfig::protect_min_bytes`].
 pub const DEFAULT_PROTECT_MIN_BYTES: u32 = 100;
 
+/// Default of [`FlagConfig::teaser_pairs`].
+pub const DEFAULT_TEASER_PAIRS: u32 = 3;
+/// Default of [`FlagConfig::related_heading_lines`].
+pub const DEFAULT_RELATED_HEADING_LINES: u32 = 8;
+/// Default of [`FlagConfig::time_ago_lines`].
+pub const DEFAULT_TIME_AGO_LINES: u32 = 2;
+
+/// A line of at least this many normalized bytes above a comment heading shows that the
+/// article has begun.
+const COMMENT_PROSE_BYTES: u32 = 100;
+/// The shortest headline, in normalized bytes, the title rule looks for in the first line.
+const TITLE_MIN_BYTES: u32 = 16;
+/// The longest title-like line, in normalized bytes, of a teaser or related list.
+const LIST_TITLE_BYTES: u32 = 100;
+/// The longest summary line, in normalized bytes, of a teaser pair.
+const TEASER_SUMMARY_BYTES: u32 = 250;
+
+/// The matchers of the line-shape rules, built once.
+static RELATED: OnceLock<crate::classify::related::Related> = OnceLock::new();
+static COMMENT_CUES: OnceLock<crate::shape::CommentCues> = OnceLock::new();
+static CREDIT_CUES: OnceLock<crate::shape::CreditCues> = OnceLock::new();
+
 /// The longest line, in words, that joins a teaser block as its neighbour.
 const TEASER_BLOCK_LINE_WORDS: usize = 25;
 /// The most words a teaser line seen on one page may have (see [`crate::classify::paywall::Paywall::is_teaser_line`]).
@@ -136,7 +197,8 @@ pub enum SpanKind {
     /// It is flagged only because it repeats within its own page.
     WithinPage,
     /// Neither: what this page alone shows (a paywall teaser or a template placeholder seen
-    /// once).
+    /// once, or lines flagged by the single-page rules alone: link lists and the line-shape
+    /// rules).
     SinglePage,
 }
 
@@ -160,7 +222,8 @@ pub struct Span {
     /// Non-blank lines in it.
     #[serde(skip)]
     pub lines: u32,
-    /// Lines flagged by the context rule alone (short lines between flagged lines).
+    /// Lines flagged by the context rule alone (short lines between flagged lines), or by the
+    /// link-list and line-shape rules, which flag the same way.
     pub context_lines: u32,
     /// Lines flagged by the body rule alone (unique text outside the page's article body).
     pub outside_body_lines: u32,
@@ -187,7 +250,8 @@ pub enum PartKind {
     CrossPage,
     /// Repeated within its page.
     WithinPage,
-    /// Short lines between flagged lines (context rule).
+    /// Short lines between flagged lines (context rule), link lists and the lines of the
+    /// line-shape rules (teaser and related lists, time stamps, comments, captions, copyright).
     Context,
     /// Unique text outside the article body (body rule).
     OutsideBody,
@@ -230,6 +294,8 @@ struct LineFlag {
     outside_body: bool,
     /// A paywall teaser or placeholder line seen on this page only.
     cue: bool,
+    /// Kept by a rule (the page's headline): no later rule flags it.
+    keep: bool,
     /// Part of the site's template: a block on at least half of the site's pages.
     template: bool,
     /// Inside a recurring window of k lines, not only a recurring single line.
@@ -311,6 +377,17 @@ impl Flagger<'_> {
         if cfg.protect_max_docs > 0 {
             protect_prose(view, &mut flags, cfg);
         }
+        let shapes = cfg.keep_title
+            || cfg.teaser_pairs > 0
+            || cfg.related_heading_lines > 0
+            || cfg.time_ago_lines > 0
+            || cfg.comment_threads
+            || cfg.captions
+            || cfg.copyright_lines;
+        let norm = if shapes { self.normalized_lines(view) } else { NormLines::default() };
+        if cfg.keep_title {
+            keep_title(view, &norm, &mut flags);
+        }
         if cfg.list_run_lines > 0 {
             flag_link_lists(
                 text,
@@ -320,8 +397,34 @@ impl Flagger<'_> {
                 cfg.gap_line_bytes.max(80),
             );
         }
+        if cfg.related_heading_lines > 0 {
+            let related = RELATED.get_or_init(Default::default);
+            flag_related_lists(view, &norm, &mut flags, related, cfg.related_heading_lines);
+        }
+        if cfg.time_ago_lines > 0 {
+            flag_time_ago_runs(&norm, &mut flags, cfg.time_ago_lines as usize);
+        }
+        if cfg.captions || cfg.copyright_lines {
+            let cues = CREDIT_CUES.get_or_init(Default::default);
+            for (j, f) in flags.iter_mut().enumerate() {
+                let line = &norm[j];
+                if !f.flagged()
+                    && ((cfg.captions && cues.is_caption(line))
+                        || (cfg.copyright_lines && cues.is_copyright(line)))
+                {
+                    f.set_context();
+                }
+            }
+        }
+        if cfg.teaser_pairs > 0 {
+            flag_teaser_pairs(view, &norm, &mut flags, cfg.teaser_pairs as usize);
+        }
         if cfg.gap_lines > 0 {
             fill_gaps(view, &mut flags, cfg.gap_lines as usize, cfg.gap_line_bytes);
+        }
+        if cfg.comment_threads {
+            let cues = COMMENT_CUES.get_or_init(Default::default);
+            flag_comment_threads(view, &norm, &mut flags, cues);
         }
         if cfg.body_min_site_pages > 0 && site_docs >= f64::from(cfg.body_min_site_pages) {
             keep_body_only(view, &mut flags, cfg.body_gap_lines as usize);
@@ -334,6 +437,16 @@ impl Flagger<'_> {
 }
 
 impl Flagger<'_> {
+    /// Every non-blank line in the hashing normalization, as text (the view's buffer, which
+    /// holds them one after another).
+    fn normalized_lines(&self, view: &LineView) -> NormLines {
+        let text = String::from_utf8(view.normalized.clone())
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let ends =
+            view.offsets.iter().zip(&view.lengths).map(|(&o, &l)| (o + l) as usize).collect();
+        NormLines { text, ends }
+    }
+
     /// Flags unflagged lines that are paywall teasers or hold a template placeholder.
     fn flag_single_page_cues(
         &self,
@@ -389,6 +502,13 @@ impl Flagger<'_> {
 impl LineFlag {
     fn flagged(&self) -> bool {
         self.cross || self.within || self.context || self.outside_body || self.cue
+    }
+
+    /// Flags the line by a single-page rule (context kind) unless a rule keeps it.
+    fn set_context(&mut self) {
+        if !self.keep {
+            self.context = true;
+        }
     }
 
     /// What decides which part of a span the line belongs to.
@@ -461,7 +581,7 @@ fn keep_body_only(view: &LineView, flags: &mut [LineFlag], max_gap: usize) {
     for (k, run) in runs.iter().enumerate() {
         if k < first || k > last {
             for f in &mut flags[run.0..run.1] {
-                f.outside_body = true;
+                f.outside_body |= !f.keep;
             }
         }
     }
@@ -497,9 +617,207 @@ fn flag_link_lists(
             j += 1;
         }
         if j - start >= min_run {
-            for f in &mut flags[start..j] {
-                f.context = true;
+            flags[start..j].iter_mut().for_each(LineFlag::set_context);
+        }
+    }
+}
+
+/// The title rule: lines the page's first line holds are its headline and are kept; the first
+/// line, which repeats the headline with more (the site's name), is flagged.
+fn keep_title(view: &LineView, norm: &NormLines, flags: &mut [LineFlag]) {
+    if norm.is_empty() {
+        return;
+    }
+    let title = &norm[0];
+    let mut found = false;
+    for j in 1..flags.len() {
+        let f = flags[j];
+        if f.within || view.lengths[j] < TITLE_MIN_BYTES || !title.contains(&norm[j]) {
+            continue;
+        }
+        let keep = if norm[j].len() == title.len() {
+            // A copy of the whole first line: a headline only when it is not the site's
+            // template ("Skip to main content" opens the text of some pages).
+            !f.template
+        } else {
+            // A piece of the title that is the site's template (its name, a section) is not
+            // the headline, unless it is most of the title: on a site of two pages every
+            // recurring line counts as template.
+            !f.template || 2 * norm[j].len() >= title.len()
+        };
+        if keep {
+            flags[j] = LineFlag { keep: true, ..LineFlag::default() };
+            found |= norm[j].len() < title.len();
+        }
+    }
+    if found {
+        flags[0].set_context();
+    }
+}
+
+/// The non-blank lines of a page in the hashing normalization, in one buffer.
+#[derive(Default)]
+struct NormLines {
+    text: String,
+    /// End of each line in `text`.
+    ends: Vec<usize>,
+}
+
+impl NormLines {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+impl std::ops::Index<usize> for NormLines {
+    type Output = str;
+
+    fn index(&self, j: usize) -> &str {
+        let start = if j == 0 { 0 } else { self.ends[j - 1] };
+        &self.text[start..self.ends[j]]
+    }
+}
+
+/// Title-like: short and not ending like a sentence.
+fn is_list_title(view: &LineView, norm: &NormLines, j: usize) -> bool {
+    view.lengths[j] <= LIST_TITLE_BYTES && crate::shape::ends_like_title(&norm[j])
+}
+
+/// The related-heading rule: a related-links heading and the title-like lines under it.
+fn flag_related_lists(
+    view: &LineView,
+    norm: &NormLines,
+    flags: &mut [LineFlag],
+    related: &crate::classify::related::Related,
+    max_lines: u32,
+) {
+    let n = flags.len();
+    for j in 0..n {
+        // The cheap test first: the cue matcher runs on short title-like lines only.
+        if !is_list_title(view, norm, j) || !related.is_heading(&norm[j]) {
+            continue;
+        }
+        let mut k = j + 1;
+        while k < n
+            && k <= j + max_lines as usize
+            && !flags[k].flagged()
+            && !flags[k].keep
+            && is_list_title(view, norm, k)
+        {
+            k += 1;
+        }
+        // A heading with nothing listed under it is left as it is.
+        if k > j + 1 {
+            flags[j..k].iter_mut().filter(|f| !f.flagged()).for_each(LineFlag::set_context);
+        }
+    }
+}
+
+/// The time-stamp rule: runs of lines ending with a relative time.
+fn flag_time_ago_runs(norm: &NormLines, flags: &mut [LineFlag], min_run: usize) {
+    let stamped = |j: usize, flags: &[LineFlag]| {
+        !flags[j].flagged() && !flags[j].keep && crate::shape::ends_with_time_ago(&norm[j])
+    };
+    let mut j = 0;
+    while j < flags.len() {
+        if !stamped(j, flags) {
+            j += 1;
+            continue;
+        }
+        let start = j;
+        while j < flags.len() && stamped(j, flags) {
+            j += 1;
+        }
+        if j - start >= min_run {
+            flags[start..j].iter_mut().for_each(LineFlag::set_context);
+        }
+    }
+}
+
+/// The teaser-list rule: a whole run of unflagged lines (between flagged lines or the page's
+/// edges) made of items, each one or more title-like lines and at most one short sentence, with
+/// at least `min_pairs` items holding a sentence. Two sentences in a row are prose; a run that
+/// opens with a sentence (an article's opening paragraph) or holds numbered titles is a
+/// listicle's.
+fn flag_teaser_pairs(view: &LineView, norm: &NormLines, flags: &mut [LineFlag], min_pairs: usize) {
+    let summary = |j: usize| {
+        view.lengths[j] <= TEASER_SUMMARY_BYTES
+            && !crate::shape::ends_like_title(&norm[j])
+            && crate::shape::is_one_sentence(&norm[j])
+    };
+    let n = flags.len();
+    let mut j = 0;
+    while j < n {
+        if flags[j].flagged() || flags[j].keep {
+            j += 1;
+            continue;
+        }
+        let start = j;
+        while j < n && !flags[j].flagged() && !flags[j].keep {
+            j += 1;
+        }
+        // Items: (title, summary) pairs counted; any other line or two summaries in a row
+        // ends the check.
+        let (mut pairs, mut items_only, mut prev_title, mut prev_summary) = (0, true, false, false);
+        for k in start..j {
+            // Numbered items ("1. Lower the brightness") are a listicle's, not a list of teasers.
+            if is_list_title(view, norm, k) && !is_numbered(&norm[k]) {
+                (prev_title, prev_summary) = (true, false);
+            } else if summary(k) && !prev_summary {
+                pairs += usize::from(prev_title);
+                (prev_title, prev_summary) = (false, true);
+            } else {
+                items_only = false;
+                break;
             }
+        }
+        // A list opens with a title; a run opening with a sentence is an article's opening
+        // paragraph followed by its items.
+        if items_only && pairs >= min_pairs && is_list_title(view, norm, start) {
+            flags[start..j].iter_mut().for_each(LineFlag::set_context);
+        }
+    }
+}
+
+/// The line opens with a number and a "." or ")" ("1. Lower the brightness"; digits are `0`
+/// in the normalized line).
+fn is_numbered(line: &str) -> bool {
+    line.strip_prefix('0').is_some_and(|rest| rest.starts_with(". ") || rest.starts_with(") "))
+}
+
+/// The comment rule: a comment-section heading, not repeated below, or the first of two
+/// comment signatures or more ("Jane says:"), once the article has begun (a line of prose above
+/// it) and at least a third of the page's unflagged text is above it, and every unflagged line
+/// after it.
+fn flag_comment_threads(
+    view: &LineView,
+    norm: &NormLines,
+    flags: &mut [LineFlag],
+    cues: &crate::shape::CommentCues,
+) {
+    let total: u64 =
+        (0..flags.len()).filter(|&j| !flags[j].flagged()).map(|j| u64::from(view.lengths[j])).sum();
+    let (mut above, mut prose) = (0u64, false);
+    for j in 0..flags.len() {
+        // A heading repeated below is a per-post action ("Add a comment" under a
+        // question and under each answer of a Q&A page), not the start of a thread.
+        // So does the first of two comment signatures ("Jane says:") or more: a thread.
+        if prose
+            && 3 * above >= total
+            && ((cues.is_heading(&norm[j]) && !(j + 1..norm.len()).any(|k| norm[k] == norm[j]))
+                || (cues.is_signature(&norm[j])
+                    && (j + 1..norm.len()).any(|k| cues.is_signature(&norm[k]))))
+        {
+            flags[j..].iter_mut().filter(|f| !f.flagged()).for_each(LineFlag::set_context);
+            return;
+        }
+        if !flags[j].flagged() {
+            above += u64::from(view.lengths[j]);
+            prose |= view.lengths[j] >= COMMENT_PROSE_BYTES;
         }
     }
 }
@@ -542,9 +860,7 @@ fn fill_gaps(view: &LineView, flags: &mut [LineFlag], max_lines: usize, max_byte
         }
         let run = start..j;
         if run.len() <= max_lines && view.lengths[run.clone()].iter().all(|&b| b <= max_bytes) {
-            for f in &mut flags[run] {
-                f.context = true;
-            }
+            flags[run].iter_mut().for_each(LineFlag::set_context);
         }
     }
 }
@@ -657,13 +973,20 @@ mod tests {
         f.flag(docs[which].1.as_bytes(), docs[which].0).1
     }
 
-    /// Recurrence alone: the context and body rules off.
+    /// Recurrence alone: the context, body and line-shape rules off.
     fn recurrence_only() -> FlagConfig {
         FlagConfig {
             shingle: 3,
             gap_lines: 0,
             body_min_site_pages: 0,
             list_run_lines: 0,
+            keep_title: false,
+            teaser_pairs: 0,
+            related_heading_lines: 0,
+            time_ago_lines: 0,
+            comment_threads: false,
+            captions: false,
+            copyright_lines: false,
             ..FlagConfig::default()
         }
     }
@@ -819,5 +1142,144 @@ mod tests {
         assert_eq!(lines(&on), [(0, 5), (7, 7)]);
         let three = FlagConfig { list_run_lines: 5, ..on };
         assert_eq!(lines(&three), [(0, 1), (7, 7)]);
+    }
+
+    /// Lines flagged on page `which`, as (first, last) pairs.
+    fn flagged_lines(docs: &[(&str, &str)], cfg: &FlagConfig, which: usize) -> Vec<(u32, u32)> {
+        spans(docs, cfg, which).iter().map(|s| (s.first_line, s.last_line)).collect()
+    }
+
+    #[test]
+    fn headline_listed_on_other_pages_is_kept_and_the_title_line_flagged() {
+        // Five pages of one site; page 1 lists page 0's headline among its related stories,
+        // so the headline recurs (on 2 of 5 pages: not the site's template).
+        let topics = ["Ferry route approved", "Goats eat hedge", "Tides rise", "Trams run", "Bees"];
+        let pages: Vec<String> = topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let related = if i == 1 { topics[0] } else { "" };
+                format!(
+                    "{t} - Gazette\nGazette\nHome\nNews\n{t}\nThe story of {t} is told at \
+                     length here, with all the details.\n{related}\n"
+                )
+            })
+            .collect();
+        let docs: Vec<(&str, &str)> = pages.iter().map(|p| ("s", p.as_str())).collect();
+        let off = recurrence_only();
+        assert_eq!(flagged_lines(&docs, &off, 0), [(1, 4)]);
+        let on = FlagConfig { keep_title: true, gap_lines: 3, ..off };
+        // The headline is kept although it recurs and sits between flagged lines; the first
+        // line, the HTML title with the site's name, goes with the header.
+        assert_eq!(flagged_lines(&docs, &on, 0), [(0, 3)]);
+    }
+
+    #[test]
+    fn teaser_pairs_of_an_index_page_are_flagged_but_not_a_listicle() {
+        let header = "Gazette\nHome\nNews\n";
+        let footer = "About us\nContact\n";
+        let index = format!(
+            "{header}Ferry route approved\nThe council approved the new ferry route on Tuesday.\n\
+             Goats eat school hedge\nA herd of goats escaped and ate the hedge of the school.\n\
+             Tram works close bridge\nThe bridge will be closed for three weeks from Monday.\n\
+             {footer}"
+        );
+        let listicle = format!(
+            "{header}Five ways to save power at your desk, from the screen to the plug, all of \
+             them cheap and quick to set up.\n\
+             Lower the brightness\nA dimmer screen uses noticeably less power all day.\n\
+             Sleep when idle\nLet the computer sleep after ten minutes without use.\n\
+             Use one monitor\nA second screen doubles what the display draws from the wall.\n\
+             {footer}"
+        );
+        let numbered = format!(
+            "{header}1. Lower the brightness\nA dimmer screen uses noticeably less power.\n\
+             2. Sleep when idle\nAn idle computer that sleeps draws next to nothing.\n\
+             3. Use one monitor\nA second screen doubles what the display draws.\n{footer}"
+        );
+        let docs = [("s", index.as_str()), ("s", listicle.as_str()), ("s", numbered.as_str())];
+        let on = FlagConfig { teaser_pairs: 3, ..recurrence_only() };
+        assert_eq!(flagged_lines(&docs, &on, 0), [(0, 10)]);
+        // The listicle's items follow its opening paragraph, or are numbered: they stay.
+        assert_eq!(flagged_lines(&docs, &on, 1), [(0, 2), (10, 11)]);
+        assert_eq!(flagged_lines(&docs, &on, 2), [(0, 2), (9, 10)]);
+        let two = FlagConfig { teaser_pairs: 4, ..on };
+        assert_eq!(flagged_lines(&docs, &two, 0), [(0, 2), (9, 10)]);
+    }
+
+    #[test]
+    fn related_heading_takes_the_titles_under_it() {
+        let page = "Gazette\nHome\nThe council voted on Tuesday to approve the new ferry route.\n\
+            Related Stories\nFerries return to the bay\nHarbour works delayed\n\
+            The route opens in the spring, the council said after the vote.\nAbout us\n";
+        let other = "Gazette\nHome\nA different story with its own sentences in it.\nAbout us\n";
+        let docs = [("s", page), ("s", other)];
+        let off = recurrence_only();
+        assert_eq!(flagged_lines(&docs, &off, 0), [(0, 1), (7, 7)]);
+        let on = FlagConfig { related_heading_lines: 8, ..off };
+        assert_eq!(flagged_lines(&docs, &on, 0), [(0, 1), (3, 5), (7, 7)]);
+        // "Related" followed by a sentence is not a list.
+        let prose = "Gazette\nHome\nRelated\nThe council voted on Tuesday to approve it.\n";
+        assert_eq!(flagged_lines(&[("s", prose), ("s", other)], &on, 0), [(0, 1)]);
+    }
+
+    #[test]
+    fn headlines_from_other_sites_stamped_hours_ago_are_flagged() {
+        let page = "The council voted on Tuesday to approve the new ferry route to the islands.\n\
+            From other news sites\n\
+            Island Times Ferry route gets green light 43 mins ago\n\
+            Coast Herald Council backs new ferry 2 hrs ago\n\
+            Posted 3 hours ago\n";
+        let docs = [("s", page)];
+        let on = FlagConfig { time_ago_lines: 2, ..recurrence_only() };
+        assert_eq!(flagged_lines(&docs, &on, 0), [(2, 4)]);
+        assert!(flagged_lines(&docs, &FlagConfig { time_ago_lines: 4, ..on }, 0).is_empty());
+    }
+
+    #[test]
+    fn comment_thread_after_article_is_flagged() {
+        let article =
+            "The council voted on Tuesday to approve the new ferry route to the islands, \
+            after a long debate about the cost of the harbour works.\n\
+            Work on the new pontoon starts in the spring and should take a year.\n";
+        let page = format!(
+            "{article}3 Comments\nJane\n2 hours ago\nAbout time too, the old boat was awful.\n\
+             Reply\nLeave a Reply\n"
+        );
+        let on = FlagConfig { comment_threads: true, ..recurrence_only() };
+        assert_eq!(flagged_lines(&[("s", page.as_str())], &on, 0), [(2, 7)]);
+        // "Comments" in the menu above the article opens nothing.
+        let menu = format!("Comments\n{article}");
+        assert!(flagged_lines(&[("s", menu.as_str())], &on, 0).is_empty());
+        // A per-post "Add a comment" repeated under each answer of a Q&A page does not open a
+        // thread: the answer stays (only the last one, with nothing after it, is taken).
+        let qa = format!(
+            "{article}Add a comment\nThe answer is to ask the harbour master about the permit.\n\
+             Add a comment\n"
+        );
+        assert_eq!(flagged_lines(&[("s", qa.as_str())], &on, 0), [(4, 4)]);
+        // Without a heading, two comment signatures open the thread at the first.
+        let signed = format!(
+            "{article}Jane says:\nAbout time too, the old boat was awful.\nJoe says:\nAgreed.\n"
+        );
+        assert_eq!(flagged_lines(&[("s", signed.as_str())], &on, 0), [(2, 5)]);
+        let one = format!("{article}Jane says:\nAbout time too, the old boat was awful.\n");
+        assert!(flagged_lines(&[("s", one.as_str())], &on, 0).is_empty());
+    }
+
+    #[test]
+    fn caption_credit_and_copyright_lines_are_flagged() {
+        let page = "The council voted on Tuesday to approve the new ferry route to the islands.\n\
+            The new pontoon at the harbour (Image: Getty)\n\
+            Photo: Jane Doe, AP\n\
+            The photo of the pontoon was taken in April, before the vote.\n\
+            © 2024 Gazette Media. All rights reserved.\n";
+        let docs = [("s", page)];
+        let off = recurrence_only();
+        assert!(flagged_lines(&docs, &off, 0).is_empty());
+        let captions = FlagConfig { captions: true, ..off.clone() };
+        assert_eq!(flagged_lines(&docs, &captions, 0), [(1, 2)]);
+        let both = FlagConfig { copyright_lines: true, ..captions };
+        assert_eq!(flagged_lines(&docs, &both, 0), [(1, 2), (4, 4)]);
     }
 }

@@ -57,6 +57,7 @@ pub mod output;
 pub mod progress;
 pub mod report;
 pub mod scan;
+pub mod shape;
 pub mod shingle;
 pub mod template;
 

@@ -126,6 +126,33 @@ pub struct DetectArgs {
     /// The shortest line (normalized bytes) the protection rule treats as prose.
     #[arg(long, default_value_t = chaff::flag::DEFAULT_PROTECT_MIN_BYTES, value_name = "BYTES")]
     pub protect_min_bytes: u32,
+    /// Do not keep the page's headline (a line the first line, the HTML title, holds) nor flag
+    /// the first line that repeats it.
+    #[arg(long)]
+    pub no_keep_title: bool,
+    /// Teaser-list rule: flag runs of at least N unflagged pairs of a title and a one-sentence
+    /// summary (index pages, "more stories" boxes); 0: off.
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_TEASER_PAIRS, value_name = "N")]
+    pub teaser_pairs: u32,
+    /// Related-heading rule: flag a related-links heading ("Related Stories", "Most read") and
+    /// up to N title-like lines under it; 0: off.
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_RELATED_HEADING_LINES, value_name = "N")]
+    pub related_heading_lines: u32,
+    /// Time-stamp rule: flag runs of at least N unflagged lines ending with a relative time
+    /// ("2 hrs ago"); 0: off.
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_TIME_AGO_LINES, value_name = "N")]
+    pub time_ago_lines: u32,
+    /// Do not flag comment threads (from a comment heading such as "12 Comments" or "Leave a
+    /// Reply" below the article to the end of the page).
+    #[arg(long)]
+    pub no_comment_threads: bool,
+    /// Do not flag picture captions ending with their credit ("… (Image: Getty)") nor credit
+    /// lines ("Photo: Jane Doe, AP").
+    #[arg(long)]
+    pub no_captions: bool,
+    /// Do not flag copyright notices ("© 2024 Gazette Media", "All rights reserved").
+    #[arg(long)]
+    pub no_copyright_lines: bool,
     /// Count exact copies of a page on one site as often as they occur (by default once).
     #[arg(long)]
     pub count_duplicates: bool,
@@ -174,6 +201,13 @@ impl DetectArgs {
             list_run_lines: self.list_run_lines,
             protect_max_docs: self.protect_max_docs,
             protect_min_bytes: self.protect_min_bytes,
+            keep_title: !self.no_keep_title,
+            teaser_pairs: self.teaser_pairs,
+            related_heading_lines: self.related_heading_lines,
+            time_ago_lines: self.time_ago_lines,
+            comment_threads: !self.no_comment_threads,
+            captions: !self.no_captions,
+            copyright_lines: !self.no_copyright_lines,
             single_page_cues: !self.no_single_page_cues,
             body_min_site_pages: self.body_min_site_pages,
             body_gap_lines: self.body_gap_lines,

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use anyhow::Context;
-use chaff::eval::{EvalReport, EvalSink, Summary};
+use chaff::eval::{EvalReport, EvalSink, StringShare, Summary};
 use chaff::scan::DocSink;
 
 use super::args::{resolve_inputs, DetectArgs, GlobalArgs, InputArgs};
@@ -24,6 +24,14 @@ pub struct Args {
     /// Field holding the gold main text.
     #[arg(long, default_value = "gold_main", value_name = "NAME")]
     pub gold_field: String,
+    /// Field listing strings that must be kept; of those present in a page's text, the share
+    /// kept whole is reported.
+    #[arg(long, default_value = "gold_with", value_name = "NAME")]
+    pub gold_with_field: String,
+    /// Field listing strings that must be dropped; of those present in a page's text, the
+    /// share dropped whole is reported.
+    #[arg(long, default_value = "gold_without", value_name = "NAME")]
+    pub gold_without_field: String,
     /// Sites with at least this many pages are also scored together.
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub min_site_pages: u64,
@@ -72,6 +80,16 @@ fn render(r: &EvalReport, min_site_pages: u64) -> String {
             row(&mut out, &format!("  {site}"), s);
         }
     }
+    if let Some(g) = &r.gold_strings {
+        let share = |name: &str, verb: &str, s: &StringShare| {
+            format!(
+                "{name}: {} of {} present strings {verb} whole ({:.4}); {} listed\n",
+                s.right, s.present, s.share, s.listed
+            )
+        };
+        out.push_str(&share("must keep", "kept", &g.with_kept));
+        out.push_str(&share("must drop", "dropped", &g.without_dropped));
+    }
     if r.unlabelled > 0 {
         let _ = writeln!(out, "{} pages had no gold field and were skipped", r.unlabelled);
     }
@@ -82,6 +100,12 @@ fn render(r: &EvalReport, min_site_pages: u64) -> String {
         }
         for a in p.false_alarms.iter().take(5) {
             let _ = writeln!(out, "  kept boilerplate: {}", cut(a));
+        }
+        for m in p.with_dropped.iter().take(3) {
+            let _ = writeln!(out, "  must keep, not kept: {}", cut(m));
+        }
+        for a in p.without_kept.iter().take(3) {
+            let _ = writeln!(out, "  must drop, not dropped: {}", cut(a));
         }
     }
     out
@@ -110,6 +134,8 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let inputs = resolve_inputs(&args.input.paths)?;
     inputs.name_stdin(&mut config.read);
     let mut sink = EvalSink::new(&args.gold_field, args.min_site_pages, args.worst);
+    sink.with_field.clone_from(&args.gold_with_field);
+    sink.without_field.clone_from(&args.gold_without_field);
     let bars = Bars::new(global.quiet);
     let report = {
         let mut sinks: [&mut dyn DocSink; 1] = [&mut sink];

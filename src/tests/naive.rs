@@ -97,6 +97,13 @@ fn fast_flags(docs: &[(String, String)], k: usize, min_docs: u32) -> Vec<BTreeSe
         body_min_site_pages: 0,
         list_run_lines: 0,
         protect_max_docs: 0,
+        keep_title: false,
+        teaser_pairs: 0,
+        related_heading_lines: 0,
+        time_ago_lines: 0,
+        comment_threads: false,
+        captions: false,
+        copyright_lines: false,
         ..FlagConfig::default()
     };
     // Two tables filled alternately and merged, as two threads would.

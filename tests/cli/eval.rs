@@ -193,3 +193,50 @@ fn eval_table_and_unlabelled_pages() {
     assert!(table.contains("1 pages had no gold field and were skipped"), "{table}");
     assert!(table.contains(&format!("dropped content: {SHARED}")), "{table}");
 }
+
+#[test]
+fn eval_reports_the_share_of_gold_strings_kept_and_dropped() {
+    let t = CliTest::new();
+    let input = labelled_site(&t);
+    // Page 0 lists what must go (the header's menu, the promotion, a string that is not on the
+    // page) and what must stay (a paragraph, SHARED, which chaff drops).
+    let mut feed = String::new();
+    for (i, line) in std::fs::read_to_string(&input).expect("fixture").lines().enumerate() {
+        let mut record: Value = serde_json::from_str(line).expect("record");
+        if i == 0 {
+            record["gold_with"] = serde_json::json!([PAGES[0][1], SHARED]);
+            record["gold_without"] =
+                serde_json::json!([HEADER[1], PAGES[0][3], "Not on this page at all"]);
+        }
+        feed.push_str(&jsonl_line(record));
+    }
+    let input = t.write("with-strings.jsonl", feed);
+    let run = chaff()
+        .arg("eval")
+        .arg(&input)
+        .args(["--site-field", "site", "--json", "-q"])
+        .assert()
+        .code(0);
+    let r: Value = serde_json::from_slice(&run.get_output().stdout).expect("JSON on stdout");
+    let g = &r["gold_strings"];
+    assert_eq!(g["with_kept"]["listed"], 2);
+    assert_eq!(g["with_kept"]["present"], 2);
+    assert_eq!(g["with_kept"]["right"], 1);
+    close(&g["with_kept"]["share"], 0.5, "with_kept.share");
+    assert_eq!(g["without_dropped"]["listed"], 3);
+    assert_eq!(g["without_dropped"]["present"], 2);
+    assert_eq!(g["without_dropped"]["right"], 1);
+    let run = chaff().arg("eval").arg(&input).args(["--site-field", "site", "-q"]).assert().code(0);
+    let table = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(table.contains("must keep: 1 of 2 present strings kept whole (0.5000)"), "{table}");
+    assert!(table.contains("must drop: 1 of 2 present strings dropped whole"), "{table}");
+    // Without the lists the measure is absent.
+    let run = chaff()
+        .arg("eval")
+        .arg(labelled_site(&t))
+        .args(["--site-field", "site", "--json", "-q"])
+        .assert()
+        .code(0);
+    let r: Value = serde_json::from_slice(&run.get_output().stdout).expect("JSON on stdout");
+    assert!(r.get("gold_strings").is_none());
+}
