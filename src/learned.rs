@@ -26,7 +26,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::count::format::CountsHeader;
+use crate::count::format::{read_u32, read_u64, CountsHeader, HashingReader, HashingWriter};
 use crate::count::SiteKey;
 use crate::dedup::content::DocSignature;
 use crate::dedup::{DedupConfig, Signatures};
@@ -58,37 +58,6 @@ pub struct LearnedDocs {
     pub kept: Vec<(SiteKey, u64)>,
     /// Each document's duplicate signature, when duplicate detection is on.
     pub signatures: Option<Signatures>,
-}
-
-/// Writes bytes and hashes them.
-struct HashingWriter<W: Write> {
-    inner: W,
-    hasher: Xxh3,
-}
-
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// Reads bytes and hashes them.
-struct HashingReader<R: Read> {
-    inner: R,
-    hasher: Xxh3,
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
 }
 
 /// Writes `learned` to `path`, atomically.
@@ -141,18 +110,6 @@ fn write_body<W: Write>(
 
 fn bad(path: &Path, message: impl Into<String>) -> Error {
     Error::LearnedFile { path: path.to_path_buf(), message: message.into() }
-}
-
-fn read_u32<R: Read>(r: &mut R) -> io::Result<u32> {
-    let mut b = [0u8; 4];
-    r.read_exact(&mut b)?;
-    Ok(u32::from_le_bytes(b))
-}
-
-fn read_u64<R: Read>(r: &mut R) -> io::Result<u64> {
-    let mut b = [0u8; 8];
-    r.read_exact(&mut b)?;
-    Ok(u64::from_le_bytes(b))
 }
 
 fn read_u8<R: Read>(r: &mut R) -> io::Result<u8> {

@@ -74,9 +74,9 @@ impl CountsHeader {
 }
 
 /// Writes bytes and hashes them.
-struct HashingWriter<W: Write> {
-    inner: W,
-    hasher: Xxh3,
+pub(crate) struct HashingWriter<W: Write> {
+    pub(crate) inner: W,
+    pub(crate) hasher: Xxh3,
 }
 
 impl<W: Write> Write for HashingWriter<W> {
@@ -91,9 +91,9 @@ impl<W: Write> Write for HashingWriter<W> {
 }
 
 /// Reads bytes and hashes them.
-struct HashingReader<R: Read> {
-    inner: R,
-    hasher: Xxh3,
+pub(crate) struct HashingReader<R: Read> {
+    pub(crate) inner: R,
+    pub(crate) hasher: Xxh3,
 }
 
 impl<R: Read> Read for HashingReader<R> {
@@ -234,13 +234,13 @@ fn bad(path: &Path, message: impl Into<String>) -> Error {
     Error::CountsFile { path: path.to_path_buf(), message: message.into() }
 }
 
-fn read_u32<R: Read>(r: &mut R) -> io::Result<u32> {
+pub(crate) fn read_u32<R: Read>(r: &mut R) -> io::Result<u32> {
     let mut b = [0u8; 4];
     r.read_exact(&mut b)?;
     Ok(u32::from_le_bytes(b))
 }
 
-fn read_u64<R: Read>(r: &mut R) -> io::Result<u64> {
+pub(crate) fn read_u64<R: Read>(r: &mut R) -> io::Result<u64> {
     let mut b = [0u8; 8];
     r.read_exact(&mut b)?;
     Ok(u64::from_le_bytes(b))
