@@ -192,7 +192,10 @@ impl CreditCues {
 impl CommentCues {
     /// The line that opens one comment: its author and "says:", or author and time.
     pub fn is_signature(&self, line: &str) -> bool {
-        line.len() <= 120 && self.signature.is_match(line.trim_end())
+        // Both forms hold a colon: most lines are ruled out without the regex.
+        line.len() <= 120
+            && memchr::memchr(b':', line.as_bytes()).is_some()
+            && self.signature.is_match(line.trim_end())
     }
 }
 
