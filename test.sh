@@ -8,9 +8,6 @@
 # Everything else comes from Cargo.lock.
 set -euo pipefail
 cd "$(dirname "$0")"
-# Nothing here reads the terminal: cargo's probe of rustc (`rustc - --print=cfg …`) reads its
-# standard input, and an inherited stdin holding text makes every cargo command fail.
-exec </dev/null
 cargo test --release --all-targets
 cargo test --release --doc
 cargo build --release --quiet
