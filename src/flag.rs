@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::block::LineView;
+use crate::classify::paywall::TEASER_LINE_MAX_WORDS;
 use crate::classify::{placeholder, Class, Classifiers};
 use crate::count::{Counts, SiteKey};
 use crate::hash::{hash_window, BlockHash};
@@ -131,6 +132,28 @@ impl Default for FlagConfig {
     }
 }
 
+impl FlagConfig {
+    /// Recurrence alone: the context, body and line-shape rules off (protection stays on).
+    /// The tests compare it with obvious twins, and every new single-page rule is turned off
+    /// here, once.
+    #[cfg(test)]
+    pub(crate) fn recurrence_only() -> FlagConfig {
+        FlagConfig {
+            gap_lines: 0,
+            body_min_site_pages: 0,
+            list_run_lines: 0,
+            keep_title: false,
+            teaser_pairs: 0,
+            related_heading_lines: 0,
+            time_ago_lines: 0,
+            comment_threads: false,
+            captions: false,
+            copyright_lines: false,
+            ..FlagConfig::default()
+        }
+    }
+}
+
 /// Default document cap: 4 MiB, four times what Common Crawl keeps of a page (1 MiB), so
 /// that no real page is cut while a monster of newlines costs bounded memory.
 pub const DEFAULT_MAX_DOC_BYTES: usize = 4 << 20;
@@ -185,8 +208,6 @@ static CREDIT_CUES: OnceLock<crate::shape::CreditCues> = OnceLock::new();
 
 /// The longest line, in words, that joins a teaser block as its neighbour.
 const TEASER_BLOCK_LINE_WORDS: usize = 25;
-/// The most words a teaser line seen on one page may have (see [`crate::classify::paywall::Paywall::is_teaser_line`]).
-const TEASER_LINE_MAX_WORDS: usize = crate::classify::paywall::TEASER_LINE_MAX_WORDS;
 
 /// Why a span was flagged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -384,7 +405,7 @@ impl Flagger<'_> {
             || cfg.comment_threads
             || cfg.captions
             || cfg.copyright_lines;
-        let norm = if shapes { self.normalized_lines(view) } else { NormLines::default() };
+        let norm = if shapes { NormLines::of(view) } else { NormLines::default() };
         if cfg.keep_title {
             keep_title(view, &norm, &mut flags);
         }
@@ -437,16 +458,6 @@ impl Flagger<'_> {
 }
 
 impl Flagger<'_> {
-    /// Every non-blank line in the hashing normalization, as text (the view's buffer, which
-    /// holds them one after another).
-    fn normalized_lines(&self, view: &LineView) -> NormLines {
-        let text = String::from_utf8(view.normalized.clone())
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        let ends =
-            view.offsets.iter().zip(&view.lengths).map(|(&o, &l)| (o + l) as usize).collect();
-        NormLines { text, ends }
-    }
-
     /// Flags unflagged lines that are paywall teasers or hold a template placeholder.
     fn flag_single_page_cues(
         &self,
@@ -624,7 +635,7 @@ fn flag_link_lists(
 
 /// The title rule: lines the page's first line holds are its headline and are kept; the first
 /// line, which repeats the headline with more (the site's name), is flagged.
-fn keep_title(view: &LineView, norm: &NormLines, flags: &mut [LineFlag]) {
+fn keep_title(view: &LineView, norm: &NormLines<'_>, flags: &mut [LineFlag]) {
     if norm.is_empty() {
         return;
     }
@@ -655,42 +666,52 @@ fn keep_title(view: &LineView, norm: &NormLines, flags: &mut [LineFlag]) {
     }
 }
 
-/// The non-blank lines of a page in the hashing normalization, in one buffer.
+/// The non-blank lines of a page in the hashing normalization, as text: the view's buffer,
+/// which holds them one after another, read in place.
 #[derive(Default)]
-struct NormLines {
-    text: String,
-    /// End of each line in `text`.
-    ends: Vec<usize>,
+struct NormLines<'a> {
+    text: &'a str,
+    offsets: &'a [u32],
+    lengths: &'a [u32],
 }
 
-impl NormLines {
+impl<'a> NormLines<'a> {
+    fn of(view: &'a LineView) -> NormLines<'a> {
+        // Normalization always gives valid UTF-8; were it not to, the rules see no lines
+        // rather than slice a text whose offsets no longer fit.
+        match std::str::from_utf8(&view.normalized) {
+            Ok(text) => NormLines { text, offsets: &view.offsets, lengths: &view.lengths },
+            Err(_) => NormLines::default(),
+        }
+    }
+
     fn len(&self) -> usize {
-        self.ends.len()
+        self.offsets.len()
     }
 
     fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.offsets.is_empty()
     }
 }
 
-impl std::ops::Index<usize> for NormLines {
+impl std::ops::Index<usize> for NormLines<'_> {
     type Output = str;
 
     fn index(&self, j: usize) -> &str {
-        let start = if j == 0 { 0 } else { self.ends[j - 1] };
-        &self.text[start..self.ends[j]]
+        let start = self.offsets[j] as usize;
+        &self.text[start..start + self.lengths[j] as usize]
     }
 }
 
 /// Title-like: short and not ending like a sentence.
-fn is_list_title(view: &LineView, norm: &NormLines, j: usize) -> bool {
+fn is_list_title(view: &LineView, norm: &NormLines<'_>, j: usize) -> bool {
     view.lengths[j] <= LIST_TITLE_BYTES && crate::shape::ends_like_title(&norm[j])
 }
 
 /// The related-heading rule: a related-links heading and the title-like lines under it.
 fn flag_related_lists(
     view: &LineView,
-    norm: &NormLines,
+    norm: &NormLines<'_>,
     flags: &mut [LineFlag],
     related: &crate::classify::related::Related,
     max_lines: u32,
@@ -718,7 +739,7 @@ fn flag_related_lists(
 }
 
 /// The time-stamp rule: runs of lines ending with a relative time.
-fn flag_time_ago_runs(norm: &NormLines, flags: &mut [LineFlag], min_run: usize) {
+fn flag_time_ago_runs(norm: &NormLines<'_>, flags: &mut [LineFlag], min_run: usize) {
     let stamped = |j: usize, flags: &[LineFlag]| {
         !flags[j].flagged() && !flags[j].keep && crate::shape::ends_with_time_ago(&norm[j])
     };
@@ -743,7 +764,12 @@ fn flag_time_ago_runs(norm: &NormLines, flags: &mut [LineFlag], min_run: usize) 
 /// at least `min_pairs` items holding a sentence. Two sentences in a row are prose; a run that
 /// opens with a sentence (an article's opening paragraph) or holds numbered titles is a
 /// listicle's.
-fn flag_teaser_pairs(view: &LineView, norm: &NormLines, flags: &mut [LineFlag], min_pairs: usize) {
+fn flag_teaser_pairs(
+    view: &LineView,
+    norm: &NormLines<'_>,
+    flags: &mut [LineFlag],
+    min_pairs: usize,
+) {
     let summary = |j: usize| {
         view.lengths[j] <= TEASER_SUMMARY_BYTES
             && !crate::shape::ends_like_title(&norm[j])
@@ -795,7 +821,7 @@ fn is_numbered(line: &str) -> bool {
 /// after it.
 fn flag_comment_threads(
     view: &LineView,
-    norm: &NormLines,
+    norm: &NormLines<'_>,
     flags: &mut [LineFlag],
     cues: &crate::shape::CommentCues,
 ) {
@@ -973,22 +999,9 @@ mod tests {
         f.flag(docs[which].1.as_bytes(), docs[which].0).1
     }
 
-    /// Recurrence alone: the context, body and line-shape rules off.
+    /// Recurrence alone, with windows of three lines.
     fn recurrence_only() -> FlagConfig {
-        FlagConfig {
-            shingle: 3,
-            gap_lines: 0,
-            body_min_site_pages: 0,
-            list_run_lines: 0,
-            keep_title: false,
-            teaser_pairs: 0,
-            related_heading_lines: 0,
-            time_ago_lines: 0,
-            comment_threads: false,
-            captions: false,
-            copyright_lines: false,
-            ..FlagConfig::default()
-        }
+        FlagConfig { shingle: 3, ..FlagConfig::recurrence_only() }
     }
 
     #[test]

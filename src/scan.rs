@@ -646,18 +646,35 @@ pub fn mark_with_counts(
         )));
     };
     let profiles = SiteProfiles::of(&learned.kept);
+    let marking = Marking { files: &files, problems, config, progress };
+    cluster_and_mark(marking, &counts, &profiles, learned.signatures.as_ref(), first_doc, sinks)
+}
+
+/// The inputs and settings of a mark pass.
+struct Marking<'a> {
+    files: &'a [InputFile],
+    problems: Vec<InputProblem>,
+    config: &'a ScanConfig,
+    progress: &'a dyn Progress,
+}
+
+/// Clusters the learned signatures (when duplicate detection is on) and marks.
+fn cluster_and_mark(
+    marking: Marking<'_>,
+    counts: &Counts,
+    profiles: &SiteProfiles,
+    signatures: Option<&Signatures>,
+    first_doc: u64,
+    sinks: &mut [&mut dyn DocSink],
+) -> Result<Report> {
+    let Marking { files, problems, config, progress } = marking;
     let duplicates = config
         .dedup
         .as_ref()
-        .zip(learned.signatures.as_ref())
-        .map(|(dedup, sigs)| find_duplicates(sigs, dedup, &counts));
-    let learned = Learned {
-        counts: &counts,
-        profiles: &profiles,
-        duplicates: duplicates.as_ref(),
-        first_doc,
-    };
-    mark(&files, problems, learned, config, progress, sinks)
+        .zip(signatures)
+        .map(|(dedup, sigs)| find_duplicates(sigs, dedup, counts));
+    let learned = Learned { counts, profiles, duplicates: duplicates.as_ref(), first_doc };
+    mark(files, problems, learned, config, progress, sinks)
 }
 
 /// Every pass after counting: profile the sites, sign and cluster duplicates, mark.
@@ -673,14 +690,8 @@ fn learn_and_mark(
         dedup.validate()?;
     }
     let (profiles, sigs) = learn(files, counts, config, config.dedup.as_ref(), progress);
-    let duplicates = config
-        .dedup
-        .as_ref()
-        .zip(sigs.as_ref())
-        .map(|(dedup, sigs)| find_duplicates(sigs, dedup, counts));
-    let learned =
-        Learned { counts, profiles: &profiles, duplicates: duplicates.as_ref(), first_doc: 0 };
-    mark(files, problems, learned, config, progress, sinks)
+    let marking = Marking { files, problems, config, progress };
+    cluster_and_mark(marking, counts, &profiles, sigs.as_ref(), 0, sinks)
 }
 
 /// Every pass over `paths`: expands folders, counts, profiles sites, finds duplicates, flags,

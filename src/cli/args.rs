@@ -272,11 +272,18 @@ pub struct DedupArgs {
 }
 
 impl DedupArgs {
-    pub fn dedup_config(&self) -> anyhow::Result<Option<DedupConfig>> {
+    /// The settings of duplicate detection (`None`: off), with the share of `memory` that the
+    /// signatures may hold.
+    pub fn dedup_config(
+        &self,
+        memory: &chaff::count::MemoryConfig,
+    ) -> anyhow::Result<Option<DedupConfig>> {
         if self.no_dedup {
             return Ok(None);
         }
         let config = DedupConfig {
+            memory_budget: memory.signature_budget(),
+            temp_dir: memory.temp_dir.clone(),
             near_threshold: self.near_threshold,
             shingle_words: self.dedup_words.max(1),
             permutations: self.dedup_permutations,

@@ -44,11 +44,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         normalize: args.detect.normalize_config(),
         flag: args.detect.flag_config()?,
         strict: args.input.strict,
-        dedup: args.dedup.dedup_config()?.map(|d| chaff::dedup::DedupConfig {
-            memory_budget: memory.signature_budget(),
-            temp_dir: memory.temp_dir.clone(),
-            ..d
-        }),
+        dedup: args.dedup.dedup_config(&memory)?,
         memory,
         ..chaff::ScanConfig::default()
     };

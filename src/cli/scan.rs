@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use chaff::dedup::DedupConfig;
 use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
 use chaff::report::{html::Html, json::Json, markdown::Markdown, summary::Summary, Render, Report};
 use chaff::scan::{DocSink, ScanConfig};
@@ -70,11 +69,7 @@ impl Args {
             paywall: chaff::classify::PaywallConfig::default(),
             top: self.top.max(self.show),
             strict: self.input.strict,
-            dedup: self.dedup.dedup_config()?.map(|d| DedupConfig {
-                memory_budget: memory.signature_budget(),
-                temp_dir: memory.temp_dir.clone(),
-                ..d
-            }),
+            dedup: self.dedup.dedup_config(&memory)?,
             memory,
         })
     }

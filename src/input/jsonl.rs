@@ -286,6 +286,10 @@ mod tests {
     use crate::input::{FieldConfig, Format};
 
     fn read(text: &[u8], fields: FieldConfig) -> Vec<Item> {
+        read_with(text, ReadConfig { fields, ..ReadConfig::default() })
+    }
+
+    fn read_with(text: &[u8], config: ReadConfig) -> Vec<Item> {
         let file = InputFile {
             path: "t.jsonl".into(),
             display: "t.jsonl".into(),
@@ -293,8 +297,7 @@ mod tests {
             format: Format::Jsonl,
         };
         let reader = crate::input::decompress::wrap(std::io::Cursor::new(text.to_vec())).unwrap();
-        JsonlReader::new(file, reader, Arc::new(ReadConfig { fields, ..ReadConfig::default() }))
-            .collect()
+        JsonlReader::new(file, reader, Arc::new(config)).collect()
     }
 
     #[test]
@@ -350,15 +353,7 @@ mod tests {
     }
 
     fn read_capped(text: &[u8], max: u64) -> Vec<Item> {
-        let file = InputFile {
-            path: "t.jsonl".into(),
-            display: "t.jsonl".into(),
-            relative: String::new(),
-            format: Format::Jsonl,
-        };
-        let reader = crate::input::decompress::wrap(std::io::Cursor::new(text.to_vec())).unwrap();
-        let config = ReadConfig { max_record_bytes: max, ..ReadConfig::default() };
-        JsonlReader::new(file, reader, Arc::new(config)).collect()
+        read_with(text, ReadConfig { max_record_bytes: max, ..ReadConfig::default() })
     }
 
     #[test]

@@ -90,22 +90,8 @@ fn naive_flags(docs: &[(String, String)], k: usize, min_docs: usize) -> Vec<BTre
 
 fn fast_flags(docs: &[(String, String)], k: usize, min_docs: u32) -> Vec<BTreeSet<usize>> {
     let normalizer = Normalizer::new(&NormalizeConfig::default());
-    let config = FlagConfig {
-        shingle: k,
-        min_docs,
-        gap_lines: 0,
-        body_min_site_pages: 0,
-        list_run_lines: 0,
-        protect_max_docs: 0,
-        keep_title: false,
-        teaser_pairs: 0,
-        related_heading_lines: 0,
-        time_ago_lines: 0,
-        comment_threads: false,
-        captions: false,
-        copyright_lines: false,
-        ..FlagConfig::default()
-    };
+    let config =
+        FlagConfig { shingle: k, min_docs, protect_max_docs: 0, ..FlagConfig::recurrence_only() };
     // Two tables filled alternately and merged, as two threads would.
     let mut tables = [CountTable::default(), CountTable::default()];
     let mut seen = BTreeSet::new();
