@@ -303,7 +303,7 @@ pub struct SpanPart {
     /// Its lines with the variable parts masked, and the masked values (set by the
     /// classifier; the catalogue reads them).
     #[serde(skip)]
-    pub masked: Option<Box<Template>>,
+    pub masked: Option<std::sync::Arc<Template>>,
 }
 
 /// Per non-blank line: how it is flagged.

@@ -268,9 +268,9 @@ pub fn classify_document(
                 at_bottom: last_kept.is_none_or(|k| k < a),
             };
             let recurring = part.kind == crate::flag::PartKind::CrossPage;
-            let (class, part_also, template) = classify_part(classifiers, &pv, recurring);
+            let (class, part_also, template, family) = classify_part(classifiers, &pv, recurring);
             part.class = class;
-            part.template = crate::template::family_id(&template, class);
+            part.template = family;
             part.masked = Some(template);
             any_paywall |= class == Class::Paywall;
             let bytes = part.end - part.start;
@@ -301,8 +301,9 @@ pub fn classify_document(
     DocClasses { paywall, classes: doc_classes }
 }
 
-/// What classifying a part gives: its class, its other classes, its template.
-type PartResult = (Class, Vec<Class>, Box<Template>);
+/// What classifying a part gives: its class, its other classes, its template and the id it is
+/// catalogued under (the template's family). Shared, so that a cache hit copies no text.
+type PartResult = (Class, Vec<Class>, std::sync::Arc<Template>, crate::template::TemplateId);
 
 /// Parts remembered per thread before the memory is cleared.
 const PART_CACHE_ENTRIES: usize = 1 << 14;
@@ -320,8 +321,7 @@ thread_local! {
 /// the part recurs on other pages (text unique to its page would only crowd the cache).
 fn classify_part(classifiers: &Classifiers, pv: &PartView, recurring: bool) -> PartResult {
     if !recurring {
-        let (class, also) = classifiers.classify(pv);
-        return (class, also, Box::new(template_of(pv.raw.iter().map(String::as_str))));
+        return classify_part_uncached(classifiers, pv);
     }
     let mut key =
         xxhash_rust::xxh3::Xxh3::with_seed(u64::from(pv.at_top) << 1 | u64::from(pv.at_bottom));
@@ -335,8 +335,7 @@ fn classify_part(classifiers: &Classifiers, pv: &PartView, recurring: bool) -> P
     if let Some(hit) = PART_CACHE.with(|c| c.borrow().get(&key).cloned()) {
         return hit;
     }
-    let (class, also) = classifiers.classify(pv);
-    let result = (class, also, Box::new(template_of(pv.raw.iter().map(String::as_str))));
+    let result = classify_part_uncached(classifiers, pv);
     PART_CACHE.with(|c| {
         let mut cache = c.borrow_mut();
         if cache.len() >= PART_CACHE_ENTRIES {
@@ -345,6 +344,13 @@ fn classify_part(classifiers: &Classifiers, pv: &PartView, recurring: bool) -> P
         cache.insert(key, result.clone());
     });
     result
+}
+
+fn classify_part_uncached(classifiers: &Classifiers, pv: &PartView) -> PartResult {
+    let (class, also) = classifiers.classify(pv);
+    let template = template_of(pv.raw.iter().map(String::as_str));
+    let family = crate::template::family_id(&template, class);
+    (class, also, std::sync::Arc::new(template), family)
 }
 
 /// Splits parts where one kind of block gives way to another inside a run of lines that recur
