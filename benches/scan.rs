@@ -317,11 +317,14 @@ fn bench_mark(c: &mut Criterion) {
         let counts = scan::count(&input.files, &config, &NoProgress).expect("counting the input");
         assert_eq!((counts.documents + counts.duplicates) as usize, input.documents());
         assert_eq!(distinct_blocks(&counts), input.distinct_blocks());
-        let (profiles, _) = scan::learn(&input.files, &counts, &config, None, &NoProgress);
+        let (profiles, _) = scan::learn(&input.files, &counts, &config, None, &NoProgress, None)
+            .expect("learning the input")
+            .unwrap_or_default();
         let learned =
             Learned { counts: &counts, profiles: &profiles, duplicates: None, first_doc: 0 };
-        let report = scan::mark(&input.files, Vec::new(), learned, &config, &NoProgress, &mut [])
-            .expect("marking the input");
+        let report =
+            scan::mark(&input.files, Vec::new(), learned, &config, &NoProgress, &mut [], None)
+                .expect("marking the input");
         let want = (report.totals.spans, report.totals.boilerplate_bytes);
         assert!(want.0 > 0 && want.1 > 0, "the generated sites have templates");
         let flagger = Flagger {

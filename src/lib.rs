@@ -56,6 +56,7 @@ pub mod normalize;
 pub mod output;
 pub mod progress;
 pub mod report;
+pub mod result_file;
 pub mod scan;
 pub mod shape;
 pub mod shingle;

@@ -18,7 +18,9 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::block::LineView;
-use crate::classify::{classify_document, Classifiers, DocClasses, LineTexts, PaywallConfig};
+use crate::classify::{
+    classify_document, Classifiers, DocClasses, LineTexts, PaywallConfig, PaywallCut,
+};
 use crate::count::format::CountsHeader;
 use crate::count::{CountTable, Counts, MemoryConfig, Merge, SeenDocs, SiteKey};
 use crate::dedup::content::{DocSignature, Signer};
@@ -33,6 +35,7 @@ use crate::learned::{LearnedDocs, LearnedHeader};
 use crate::normalize::{NormalizeConfig, Normalizer};
 use crate::progress::{Phase, Progress};
 use crate::report::{Report, ReportBuilder};
+use crate::result_file::{ResultReader, ResultWriter};
 use crate::shingle::blocks;
 
 /// Everything a scan needs to know.
@@ -222,31 +225,36 @@ pub const PROFILE_MIN_PAGES: u64 = 3;
 
 /// Pass between count and mark: flags every page once to learn each site's usual kept length
 /// (sites of [`PROFILE_MIN_PAGES`] pages or more) and, with `dedup`, each page's content
-/// signature. Skipped when there is nothing to learn.
+/// signature. With `results`, it also classifies each page and writes its result there, so
+/// that mark need not flag it again. Skipped when there is nothing to learn.
 pub fn learn(
     files: &[InputFile],
     counts: &Counts,
     config: &ScanConfig,
     dedup: Option<&DedupConfig>,
     progress: &dyn Progress,
-) -> (SiteProfiles, Option<Signatures>) {
+    results: Option<&mut ResultWriter>,
+) -> Result<Option<(SiteProfiles, Option<Signatures>)>> {
     let profile = counts.sites.values().any(|s| s.docs >= PROFILE_MIN_PAGES);
     if !profile && dedup.is_none() {
-        return (SiteProfiles::default(), None);
+        return Ok(None);
     }
-    let learned = learn_docs(files, counts, config, dedup, progress);
-    (SiteProfiles::of(&learned.kept), learned.signatures)
+    let learned = learn_docs(files, counts, config, dedup, progress, results)?;
+    Ok(Some((SiteProfiles::of(&learned.kept), learned.signatures)))
 }
 
 /// The learn pass proper: each document's site and kept bytes and, with `dedup`, its
-/// signature, in input order.
+/// signature, in input order; with `results`, each document's classified result is written
+/// there too (its paywall status judged without the site's median, its duplicate cluster
+/// unknown: [`mark`] settles both).
 pub fn learn_docs(
     files: &[InputFile],
     counts: &Counts,
     config: &ScanConfig,
     dedup: Option<&DedupConfig>,
     progress: &dyn Progress,
-) -> LearnedDocs {
+    mut results: Option<&mut ResultWriter>,
+) -> Result<LearnedDocs> {
     let normalizer = Normalizer::new(&config.normalize);
     let content_normalizer =
         Normalizer::new(&NormalizeConfig { digit_class: false, ..config.normalize });
@@ -268,19 +276,41 @@ pub fn learn_docs(
     let mut learned = LearnedDocs { kept: Vec::new(), signatures: dedup.map(Signatures::new) };
     progress.start(if dedup.is_some() { Phase::Sign } else { Phase::Profile }, total_size(files));
     let mut docs_done = 0u64;
+    let classify = results.is_some();
+    let mut outcome = Ok(());
     read_batches(files, Vec::new(), &config.read, |rx, bytes| {
         for batch in rx {
-            let results: Vec<Option<(u64, Option<DocSignature>)>> = batch
+            type Learnt = (u64, Option<DocSignature>, Vec<u8>);
+            let learnt: Vec<Option<Learnt>> = batch
                 .par_iter()
                 .map(|item| {
                     let doc = item.as_ref().ok()?;
                     let (view, spans) = flagger.flag(&doc.text, &doc.site);
                     let sig = signer.as_ref().map(|s| s.sign(&doc.text, &doc.site, &view, &spans));
-                    Some((kept_bytes(&view, &spans), sig))
+                    let kept = kept_bytes(&view, &spans);
+                    let mut record = Vec::new();
+                    if classify {
+                        let result = classify_flagged(
+                            &classifiers,
+                            &config.paywall,
+                            None,
+                            doc,
+                            &view,
+                            spans,
+                        );
+                        crate::result_file::encode(doc.seq.0, &result, &mut record);
+                    }
+                    Some((kept, sig, record))
                 })
                 .collect();
-            for (item, result) in batch.iter().zip(results) {
-                let (Ok(doc), Some((kept_len, sig))) = (item, result) else { continue };
+            for (item, result) in batch.iter().zip(learnt) {
+                let (Ok(doc), Some((kept_len, sig, record))) = (item, result) else { continue };
+                if let Some(out) = results.as_deref_mut() {
+                    if let Err(e) = out.write(&record) {
+                        outcome = Err(e);
+                        return;
+                    }
+                }
                 let site = SiteKey::of(&doc.site);
                 learned.kept.push((site, kept_len));
                 if let (Some(sigs), Some(sig)) = (learned.signatures.as_mut(), sig) {
@@ -293,7 +323,7 @@ pub fn learn_docs(
         }
     });
     progress.finish();
-    learned
+    outcome.map(|()| learned)
 }
 
 impl SiteProfiles {
@@ -345,6 +375,9 @@ pub struct Learned<'a> {
 
 /// The last pass: flags every document against the counts and hands it to `sinks` in input
 /// order, with its duplicate cluster. Returns the report.
+/// With `stored` (written by the learn pass over the same inputs), each document's result is
+/// read back instead of flagged again; only its paywall status and duplicate cluster are
+/// settled here.
 pub fn mark(
     files: &[InputFile],
     walk_problems: Vec<InputProblem>,
@@ -352,6 +385,7 @@ pub fn mark(
     config: &ScanConfig,
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
+    mut stored: Option<ResultReader>,
 ) -> Result<Report> {
     let Learned { counts, profiles, duplicates, first_doc } = learned;
     let normalizer = Normalizer::new(&config.normalize);
@@ -368,17 +402,41 @@ pub fn mark(
     let mut docs_done = 0u64;
     let mut ids = IdRegistry::default();
     let mut skipped_records = 0u64;
-    let mark_batch = |batch: &[Item]| -> Vec<Option<DocResult>> {
-        batch
-            .par_iter()
-            .map(|item| {
-                let doc = item.as_ref().ok()?;
-                let mut result =
-                    mark_document(&flagger, &classifiers, &config.paywall, profiles, doc);
-                result.duplicate = duplicates.and_then(|d| d.get(DocId(first_doc + doc.seq.0)));
-                Some(result)
-            })
-            .collect()
+    let duplicate_of =
+        |doc: &Document| duplicates.and_then(|d| d.get(DocId(first_doc + doc.seq.0)));
+    let mut mark_batch = |batch: &[Item]| -> Result<Vec<Option<DocResult>>> {
+        let Some(stored) = stored.as_mut() else {
+            return Ok(batch
+                .par_iter()
+                .map(|item| {
+                    let doc = item.as_ref().ok()?;
+                    let mut result =
+                        mark_document(&flagger, &classifiers, &config.paywall, profiles, doc);
+                    result.duplicate = duplicate_of(doc);
+                    Some(result)
+                })
+                .collect());
+        };
+        let mut results = Vec::with_capacity(batch.len());
+        for item in batch {
+            let Ok(doc) = item else {
+                results.push(None);
+                continue;
+            };
+            let (seq, mut result) = stored.next_result()?;
+            if seq != doc.seq.0 {
+                return Err(Error::Config(format!(
+                    "{} changed while it was being scanned (record {}, byte {})",
+                    doc.source.file, doc.source.record, doc.source.offset
+                )));
+            }
+            let median = profiles.median_kept.get(&SiteKey::of(&doc.site)).copied();
+            result.classes.paywall =
+                PaywallCut::status(result.classes.cut, &config.paywall, median);
+            result.duplicate = duplicate_of(doc);
+            results.push(Some(result));
+        }
+        Ok(results)
     };
     // The report and the sinks take each batch in input order, on one thread; they run while
     // the next batch is being flagged, so that the serial part costs no wall time of its own.
@@ -420,15 +478,17 @@ pub fn mark(
                 || mark_batch(&batch),
                 || previous.map_or(Ok(0), |(b, r)| consume(&b, r).map(|()| b.len() as u64)),
             );
-            match step {
-                Ok(n) => docs_done += n,
+            match step.and_then(|n| results.map(|r| (n, r))) {
+                Ok((n, results)) => {
+                    docs_done += n;
+                    pending = Some((batch, results));
+                }
                 Err(e) => {
                     outcome = Err(e);
                     return;
                 }
             }
             progress.update(bytes.load(Ordering::Relaxed), docs_done);
-            pending = Some((batch, results));
         }
         if let Some((batch, results)) = pending {
             if let Err(e) = consume(&batch, results) {
@@ -458,17 +518,24 @@ pub fn mark_document(
     profiles: &SiteProfiles,
     doc: &Document,
 ) -> DocResult {
-    let (view, mut spans) = flagger.flag(&doc.text, &doc.site);
-    let texts = LineTexts::new(&doc.text, &view, &spans);
-    let classes = classify_document(
-        classifiers,
-        paywall,
-        &view,
-        &texts,
-        &mut spans,
-        profiles.median_kept.get(&SiteKey::of(&doc.site)).copied(),
-    );
-    DocResult::new(doc, &view, spans, classes)
+    let (view, spans) = flagger.flag(&doc.text, &doc.site);
+    let median = profiles.median_kept.get(&SiteKey::of(&doc.site)).copied();
+    classify_flagged(classifiers, paywall, median, doc, &view, spans)
+}
+
+/// Classifies the spans `flag` found in `doc`, its paywall status judged against its site's
+/// `median` kept bytes (`None`: not known, or too few pages).
+fn classify_flagged(
+    classifiers: &Classifiers,
+    paywall: &PaywallConfig,
+    median: Option<u64>,
+    doc: &Document,
+    view: &LineView,
+    mut spans: Vec<Span>,
+) -> DocResult {
+    let texts = LineTexts::new(&doc.text, view, &spans);
+    let classes = classify_document(classifiers, paywall, view, &texts, &mut spans, median);
+    DocResult::new(doc, view, spans, classes)
 }
 
 /// Where each document id was first seen, to report ids used twice. Keeps 128-bit hashes of
@@ -581,7 +648,7 @@ pub fn learn_to_file(
     }
     let counts = read_counts_for(counts_files, config)?;
     let (files, problems) = expand(paths, config)?;
-    let learned = learn_docs(&files, &counts, config, config.dedup.as_ref(), progress);
+    let learned = learn_docs(&files, &counts, config, config.dedup.as_ref(), progress, None)?;
     let header = LearnedHeader {
         counts: counts_header(config, None),
         counts_documents: counts.documents + counts.duplicates,
@@ -646,16 +713,17 @@ pub fn mark_with_counts(
         )));
     };
     let profiles = SiteProfiles::of(&learned.kept);
-    let marking = Marking { files: &files, problems, config, progress };
+    let marking = Marking { files: &files, problems, config, progress, stored: None };
     cluster_and_mark(marking, &counts, &profiles, learned.signatures.as_ref(), first_doc, sinks)
 }
 
-/// The inputs and settings of a mark pass.
+/// The inputs and settings of a mark pass, and the results the learn pass kept of them.
 struct Marking<'a> {
     files: &'a [InputFile],
     problems: Vec<InputProblem>,
     config: &'a ScanConfig,
     progress: &'a dyn Progress,
+    stored: Option<ResultReader>,
 }
 
 /// Clusters the learned signatures (when duplicate detection is on) and marks.
@@ -667,14 +735,14 @@ fn cluster_and_mark(
     first_doc: u64,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
-    let Marking { files, problems, config, progress } = marking;
+    let Marking { files, problems, config, progress, stored } = marking;
     let duplicates = config
         .dedup
         .as_ref()
         .zip(signatures)
         .map(|(dedup, sigs)| find_duplicates(sigs, dedup, counts));
     let learned = Learned { counts, profiles, duplicates: duplicates.as_ref(), first_doc };
-    mark(files, problems, learned, config, progress, sinks)
+    mark(files, problems, learned, config, progress, sinks, stored)
 }
 
 /// Every pass after counting: profile the sites, sign and cluster duplicates, mark.
@@ -689,8 +757,17 @@ fn learn_and_mark(
     if let Some(dedup) = &config.dedup {
         dedup.validate()?;
     }
-    let (profiles, sigs) = learn(files, counts, config, config.dedup.as_ref(), progress);
-    let marking = Marking { files, problems, config, progress };
+    // Each document is flagged and classified once, in the learn pass; mark reads the results
+    // back. When there is nothing to learn, mark flags and classifies on its own.
+    let spill = config.memory.max_memory.is_some();
+    let mut results = ResultWriter::new(spill, config.memory.temp_dir.as_deref())?;
+    let learned =
+        learn(files, counts, config, config.dedup.as_ref(), progress, Some(&mut results))?;
+    let (profiles, sigs, stored) = match learned {
+        Some((profiles, sigs)) => (profiles, sigs, Some(results.into_reader()?)),
+        None => (SiteProfiles::default(), None, None),
+    };
+    let marking = Marking { files, problems, config, progress, stored };
     cluster_and_mark(marking, counts, &profiles, sigs.as_ref(), 0, sinks)
 }
 

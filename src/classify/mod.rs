@@ -201,6 +201,41 @@ pub struct DocClasses {
     pub paywall: PaywallStatus,
     /// Distinct classes of its spans.
     pub classes: Vec<Class>,
+    /// Where the last paywall span stands in the kept text, when there is one: what the
+    /// paywall status is judged on, kept so that it can be judged again once the site's median
+    /// is known.
+    #[serde(skip)]
+    pub cut: Option<PaywallCut>,
+}
+
+/// Kept bytes (normalized non-blank lines outside every span) before and after a document's
+/// last paywall span.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PaywallCut {
+    pub kept_before: u64,
+    pub kept_after: u64,
+}
+
+impl PaywallCut {
+    /// None, teaser or truncated: truncated when the teaser closes the kept text (at most
+    /// `tail_bytes` of kept lines after it) and the kept text before it is under a share of
+    /// the site's median kept bytes (`None`: too few pages for a median).
+    pub fn status(
+        cut: Option<PaywallCut>,
+        config: &PaywallConfig,
+        site_median_kept: Option<u64>,
+    ) -> PaywallStatus {
+        let Some(cut) = cut else { return PaywallStatus::None };
+        let closes = cut.kept_after <= config.tail_bytes;
+        let short = site_median_kept.is_some_and(|median| {
+            (cut.kept_before as f64) < config.truncated_site_share * median as f64
+        });
+        if closes && short {
+            PaywallStatus::Truncated
+        } else {
+            PaywallStatus::Teaser
+        }
+    }
 }
 
 /// Normalized and raw text of every non-blank line of a document.
@@ -297,8 +332,9 @@ pub fn classify_document(
     }
     doc_classes.sort_unstable();
     doc_classes.dedup();
-    let paywall = paywall_status(config, spans, view, &flagged, site_median_kept);
-    DocClasses { paywall, classes: doc_classes }
+    let cut = paywall_cut(spans, view, &flagged);
+    let paywall = PaywallCut::status(cut, config, site_median_kept);
+    DocClasses { paywall, classes: doc_classes, cut }
 }
 
 /// What classifying a part gives: its class, its other classes, its template and the id it is
@@ -417,34 +453,16 @@ fn split_at_headings(
     span.parts = parts;
 }
 
-/// None, teaser or truncated: truncated when the last teaser closes the kept text (at most
-/// `tail_bytes` of kept lines after it) and the kept text before it is under a share of the
-/// site's median kept bytes. Bytes are those of the normalized non-blank lines.
-fn paywall_status(
-    config: &PaywallConfig,
-    spans: &[Span],
-    view: &LineView,
-    flagged: &[bool],
-    site_median_kept: Option<u64>,
-) -> PaywallStatus {
-    let Some(last) = spans.iter().rev().find(|s| s.class == Class::Paywall) else {
-        return PaywallStatus::None;
-    };
+/// Where the document's last paywall span stands in its kept text (bytes of the normalized
+/// non-blank lines left unflagged before and after it); `None` without a paywall span.
+fn paywall_cut(spans: &[Span], view: &LineView, flagged: &[bool]) -> Option<PaywallCut> {
+    let last = spans.iter().rev().find(|s| s.class == Class::Paywall)?;
     let index_of = |line: u32| view.non_blank.binary_search(&line).unwrap_or_else(|i| i);
     let (a, b) = (index_of(last.first_line), index_of(last.last_line));
     let kept = |range: std::ops::Range<usize>| -> u64 {
         range.filter(|&j| !flagged[j]).map(|j| u64::from(view.lengths[j])).sum()
     };
-    let kept_before = kept(0..a);
-    let kept_after = kept(b + 1..flagged.len());
-    let closes = kept_after <= config.tail_bytes;
-    let short = site_median_kept
-        .is_some_and(|median| (kept_before as f64) < config.truncated_site_share * median as f64);
-    if closes && short {
-        PaywallStatus::Truncated
-    } else {
-        PaywallStatus::Teaser
-    }
+    Some(PaywallCut { kept_before: kept(0..a), kept_after: kept(b + 1..flagged.len()) })
 }
 
 #[cfg(test)]
