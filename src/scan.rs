@@ -362,7 +362,7 @@ pub fn mark(
         normalizer: &normalizer,
         classifiers: Some(&classifiers),
     };
-    let mut report = ReportBuilder::new(config, counts);
+    let mut report = ReportBuilder::new(config, counts)?;
     progress.start(Phase::Mark, total_size(files));
     let mut outcome: Result<()> = Ok(());
     let mut docs_done = 0u64;
@@ -387,7 +387,7 @@ pub fn mark(
             match (item, result) {
                 (Ok(doc), Some(result)) => {
                     let dup = ids.check(doc);
-                    report.add_document(doc, &result);
+                    report.add_document(doc, &result)?;
                     match dup {
                         Some(p) if config.strict => return Err(Error::Strict(p)),
                         other => {
@@ -442,7 +442,7 @@ pub fn mark(
     });
     progress.finish();
     outcome?;
-    let mut report = report.finish();
+    let mut report = report.finish()?;
     report.totals.skipped_records = skipped_records;
     report.duplicates = duplicates.map(crate::report::DuplicateReport::new);
     Ok(report)
