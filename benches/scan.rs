@@ -317,7 +317,8 @@ fn bench_mark(c: &mut Criterion) {
         let counts = scan::count(&input.files, &config, &NoProgress).expect("counting the input");
         assert_eq!((counts.documents + counts.duplicates) as usize, input.documents());
         assert_eq!(distinct_blocks(&counts), input.distinct_blocks());
-        let (profiles, _) = scan::learn(&input.files, &counts, &config, None, &NoProgress);
+        let (profiles, _) = scan::learn(&input.files, &counts, &config, None, &NoProgress)
+            .expect("learning the input");
         let learned =
             Learned { counts: &counts, profiles: &profiles, duplicates: None, first_doc: 0 };
         let report = scan::mark(&input.files, Vec::new(), learned, &config, &NoProgress, &mut [])

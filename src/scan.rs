@@ -222,20 +222,21 @@ pub const PROFILE_MIN_PAGES: u64 = 3;
 
 /// Pass between count and mark: flags every page once to learn each site's usual kept length
 /// (sites of [`PROFILE_MIN_PAGES`] pages or more) and, with `dedup`, each page's content
-/// signature. Skipped when there is nothing to learn.
+/// signature. Skipped when there is nothing to learn. Fails only under a memory cap, when the
+/// signatures cannot be spilled.
 pub fn learn(
     files: &[InputFile],
     counts: &Counts,
     config: &ScanConfig,
     dedup: Option<&DedupConfig>,
     progress: &dyn Progress,
-) -> (SiteProfiles, Option<Signatures>) {
+) -> Result<(SiteProfiles, Option<Signatures>)> {
     let profile = counts.sites.values().any(|s| s.docs >= PROFILE_MIN_PAGES);
     if !profile && dedup.is_none() {
-        return (SiteProfiles::default(), None);
+        return Ok((SiteProfiles::default(), None));
     }
-    let learned = learn_docs(files, counts, config, dedup, progress);
-    (SiteProfiles::of(&learned.kept), learned.signatures)
+    let learned = learn_docs(files, counts, config, dedup, progress)?;
+    Ok((SiteProfiles::of(&learned.kept), learned.signatures))
 }
 
 /// The learn pass proper: each document's site and kept bytes and, with `dedup`, its
@@ -246,7 +247,7 @@ pub fn learn_docs(
     config: &ScanConfig,
     dedup: Option<&DedupConfig>,
     progress: &dyn Progress,
-) -> LearnedDocs {
+) -> Result<LearnedDocs> {
     let normalizer = Normalizer::new(&config.normalize);
     let content_normalizer =
         Normalizer::new(&NormalizeConfig { digit_class: false, ..config.normalize });
@@ -265,9 +266,11 @@ pub fn learn_docs(
         counts,
         normalizer: &content_normalizer,
     });
-    let mut learned = LearnedDocs { kept: Vec::new(), signatures: dedup.map(Signatures::new) };
+    let mut learned =
+        LearnedDocs { kept: Vec::new(), signatures: dedup.map(Signatures::new).transpose()? };
     progress.start(if dedup.is_some() { Phase::Sign } else { Phase::Profile }, total_size(files));
     let mut docs_done = 0u64;
+    let mut outcome: Result<()> = Ok(());
     read_batches(files, Vec::new(), &config.read, |rx, bytes| {
         for batch in rx {
             let results: Vec<Option<(u64, Option<DocSignature>)>> = batch
@@ -285,7 +288,11 @@ pub fn learn_docs(
                 learned.kept.push((site, kept_len));
                 if let (Some(sigs), Some(sig)) = (learned.signatures.as_mut(), sig) {
                     debug_assert_eq!(doc.seq.0 as usize, sigs.len());
-                    sigs.push(&doc.id, site, &sig);
+                    if let Err(e) = sigs.push(&doc.id, site, &sig) {
+                        // Dropping the receiver stops the reader.
+                        outcome = Err(e);
+                        return;
+                    }
                 }
             }
             docs_done += batch.len() as u64;
@@ -293,7 +300,8 @@ pub fn learn_docs(
         }
     });
     progress.finish();
-    learned
+    outcome?;
+    Ok(learned)
 }
 
 impl SiteProfiles {
@@ -581,7 +589,7 @@ pub fn learn_to_file(
     }
     let counts = read_counts_for(counts_files, config)?;
     let (files, problems) = expand(paths, config)?;
-    let learned = learn_docs(&files, &counts, config, config.dedup.as_ref(), progress);
+    let learned = learn_docs(&files, &counts, config, config.dedup.as_ref(), progress)?;
     let header = LearnedHeader {
         counts: counts_header(config, None),
         counts_documents: counts.documents + counts.duplicates,
@@ -615,8 +623,10 @@ pub fn mark_with_counts(
     if let Some(dedup) = &config.dedup {
         dedup.validate()?;
     }
-    let mut learned =
-        LearnedDocs { kept: Vec::new(), signatures: config.dedup.as_ref().map(Signatures::new) };
+    let mut learned = LearnedDocs {
+        kept: Vec::new(),
+        signatures: config.dedup.as_ref().map(Signatures::new).transpose()?,
+    };
     let wanted = counts_header(config, None);
     let ours = input_names(&files);
     let mut first_doc = None;
@@ -672,7 +682,8 @@ fn cluster_and_mark(
         .dedup
         .as_ref()
         .zip(signatures)
-        .map(|(dedup, sigs)| find_duplicates(sigs, dedup, counts));
+        .map(|(dedup, sigs)| find_duplicates(sigs, dedup, counts))
+        .transpose()?;
     let learned = Learned { counts, profiles, duplicates: duplicates.as_ref(), first_doc };
     mark(files, problems, learned, config, progress, sinks)
 }
@@ -689,7 +700,7 @@ fn learn_and_mark(
     if let Some(dedup) = &config.dedup {
         dedup.validate()?;
     }
-    let (profiles, sigs) = learn(files, counts, config, config.dedup.as_ref(), progress);
+    let (profiles, sigs) = learn(files, counts, config, config.dedup.as_ref(), progress)?;
     let marking = Marking { files, problems, config, progress };
     cluster_and_mark(marking, counts, &profiles, sigs.as_ref(), 0, sinks)
 }
