@@ -549,6 +549,7 @@ pub fn count_to_file(
     config: &ScanConfig,
     progress: &dyn Progress,
 ) -> Result<Vec<InputProblem>> {
+    config.memory.check_temp_dir()?;
     let (files, problems) = expand(paths, config)?;
     let table = count_table(&files, config, progress);
     crate::count::format::write_table(output, &counts_header(config, None), table)?;
@@ -584,6 +585,7 @@ pub fn learn_to_file(
     config: &ScanConfig,
     progress: &dyn Progress,
 ) -> Result<Vec<InputProblem>> {
+    config.memory.check_temp_dir()?;
     if let Some(dedup) = &config.dedup {
         dedup.validate()?;
     }
@@ -615,6 +617,7 @@ pub fn mark_with_counts(
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
+    config.memory.check_temp_dir()?;
     let counts = read_counts_for(counts_files, config)?;
     let (files, problems) = expand(paths, config)?;
     if learned_files.is_empty() {
@@ -713,6 +716,7 @@ pub fn scan(
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
+    config.memory.check_temp_dir()?;
     let (files, problems) = expand(paths, config)?;
     let counts = count(&files, config, progress)?;
     learn_and_mark(&files, problems, &counts, config, progress, sinks)
@@ -727,6 +731,7 @@ pub fn scan_memory(
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
+    config.memory.check_temp_dir()?;
     let mut memory = input::MemoryFiles::default();
     let mut list = Vec::with_capacity(files.len());
     for (file, bytes) in files {
