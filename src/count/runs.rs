@@ -108,7 +108,7 @@ impl RunStore {
 
     /// Adds a sorted, summed run; spills every run in memory when they outgrow the budget.
     pub fn push(&mut self, run: Vec<Entry>) {
-        if run.is_empty() {
+        if run.is_empty() || self.error.is_some() {
             return;
         }
         self.stats.runs += 1;
@@ -120,13 +120,17 @@ impl RunStore {
         }
     }
 
+    /// Spills; on failure keeps the error and drops every run. The error ends the count, so
+    /// runs kept (or pushed later) would only take the process past its cap while the rest of
+    /// the input is read.
     fn spill_or_keep_error(&mut self) {
         if self.error.is_some() {
-            // Keep what cannot be written: the error ends the count anyway.
             return;
         }
         if let Err(e) = self.spill() {
             self.error = Some(e);
+            self.memory = Vec::new();
+            self.held = 0;
         }
     }
 
@@ -432,9 +436,11 @@ mod tests {
         store.push(run(0));
         assert_eq!(store.stats.spills, 1);
         std::fs::remove_dir_all(&temp).unwrap();
-        // The next spill fails; the error waits for the end of the count.
+        // The next spill fails; the error waits for the end of the count, and no run is held
+        // past the budget meanwhile.
         store.push(run(1));
         store.push(run(2));
+        assert!(store.memory.is_empty());
         let message = spill_message(store.seal());
         assert!(message.starts_with("writing count runs to "), "{message}");
         assert!(message.contains(&*temp.to_string_lossy()), "{message}");
