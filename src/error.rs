@@ -5,7 +5,7 @@
 //! [`InputProblem`](crate::input::InputProblem), is counted in the report and the run goes on.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What can stop a run.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +25,17 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// A temporary file or folder that holds what outgrows the memory cap could not be made,
+    /// written or read back (a full disk, a folder removed under the run, a path that is not
+    /// a folder). `what` is what was being done, worded to be followed by the path: "writing
+    /// count runs to".
+    #[error("{what} {}", .path.display())]
+    Spill {
+        path: PathBuf,
+        what: &'static str,
+        #[source]
+        source: io::Error,
+    },
     /// A count table would not fit in memory.
     #[error("cannot reserve memory for {entries} entries of the {table} table")]
     TableTooLarge { table: &'static str, entries: usize },
@@ -40,6 +51,17 @@ pub enum Error {
     /// Under `strict`, the first bad input stops the run.
     #[error("{0}")]
     Strict(crate::input::InputProblem),
+}
+
+impl Error {
+    /// Wraps an I/O error met spilling to `path`:
+    /// `.map_err(Error::spill("writing count runs to", &path))`.
+    pub(crate) fn spill<'p>(
+        what: &'static str,
+        path: &'p Path,
+    ) -> impl Fn(io::Error) -> Error + 'p {
+        move |source| Error::Spill { path: path.to_path_buf(), what, source }
+    }
 }
 
 /// Result with the library's [`Error`].

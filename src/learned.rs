@@ -29,7 +29,7 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::count::format::{read_u32, read_u64, CountsHeader, HashingReader, HashingWriter};
 use crate::count::SiteKey;
 use crate::dedup::content::DocSignature;
-use crate::dedup::{DedupConfig, Signatures};
+use crate::dedup::{DedupConfig, SignatureMeta, Signatures};
 use crate::error::{Error, Result};
 
 pub const MAGIC: &[u8; 8] = b"CHAFFLRN";
@@ -68,7 +68,7 @@ pub fn write(path: &Path, header: &LearnedHeader, learned: &LearnedDocs) -> Resu
     out.extend_from_slice(&VERSION.to_le_bytes());
     let z = zstd::stream::write::Encoder::new(out, 3).map_err(io_err)?;
     let mut w = HashingWriter { inner: z, hasher: Xxh3::new() };
-    write_body(&mut w, header, learned).map_err(io_err)?;
+    write_body(&mut w, header, learned, &io_err)?;
     let sum = w.hasher.digest();
     let mut z = w.inner;
     z.write_all(&sum.to_le_bytes()).map_err(io_err)?;
@@ -76,36 +76,53 @@ pub fn write(path: &Path, header: &LearnedHeader, learned: &LearnedDocs) -> Resu
     crate::output::atomic::write_file(path, &out)
 }
 
+/// Writes the header and every document; `io_err` wraps a failure to write, while a failure
+/// to read spilled signatures back stays what it is.
 fn write_body<W: Write>(
     w: &mut W,
     header: &LearnedHeader,
     learned: &LearnedDocs,
-) -> io::Result<()> {
-    let json = serde_json::to_vec(header).map_err(io::Error::other)?;
-    w.write_all(&(json.len() as u32).to_le_bytes())?;
-    w.write_all(&json)?;
+    io_err: &dyn Fn(io::Error) -> Error,
+) -> Result<()> {
+    let json = serde_json::to_vec(header).map_err(io::Error::other).map_err(io_err)?;
+    w.write_all(&(json.len() as u32).to_le_bytes()).map_err(io_err)?;
+    w.write_all(&json).map_err(io_err)?;
     for (i, &(site, kept)) in learned.kept.iter().enumerate() {
-        w.write_all(&site.0.to_le_bytes())?;
-        w.write_all(&kept.to_le_bytes())?;
         let Some(sigs) = learned.signatures.as_ref() else {
-            w.write_all(&[0])?;
+            write_document(w, site, kept, None).map_err(io_err)?;
             continue;
         };
-        w.write_all(&[1])?;
-        let meta = sigs.meta(i);
-        w.write_all(&meta.content_hash.to_le_bytes())?;
-        w.write_all(&meta.content_bytes.to_le_bytes())?;
-        w.write_all(&meta.words.to_le_bytes())?;
-        w.write_all(&meta.shingles.to_le_bytes())?;
-        w.write_all(&[u8::from(meta.page_only)])?;
-        for v in sigs.minhash(i).iter().chain(sigs.lead(i).iter()) {
-            w.write_all(&v.to_le_bytes())?;
-        }
-        let id = sigs.id(i);
-        w.write_all(&(id.len() as u32).to_le_bytes())?;
-        w.write_all(id.as_bytes())?;
+        let (minhash, lead) = (sigs.minhash(i)?, sigs.lead(i)?);
+        write_document(w, site, kept, Some((sigs.meta(i), &minhash, &lead, sigs.id(i))))
+            .map_err(io_err)?;
     }
     Ok(())
+}
+
+/// One document's row: its site, kept bytes and, when given, its signature (figures, MinHash
+/// values, the lead's, id).
+fn write_document<W: Write>(
+    w: &mut W,
+    site: SiteKey,
+    kept: u64,
+    signature: Option<(&SignatureMeta, &[u32], &[u32], &str)>,
+) -> io::Result<()> {
+    w.write_all(&site.0.to_le_bytes())?;
+    w.write_all(&kept.to_le_bytes())?;
+    let Some((meta, minhash, lead, id)) = signature else {
+        return w.write_all(&[0]);
+    };
+    w.write_all(&[1])?;
+    w.write_all(&meta.content_hash.to_le_bytes())?;
+    w.write_all(&meta.content_bytes.to_le_bytes())?;
+    w.write_all(&meta.words.to_le_bytes())?;
+    w.write_all(&meta.shingles.to_le_bytes())?;
+    w.write_all(&[u8::from(meta.page_only)])?;
+    for v in minhash.iter().chain(lead.iter()) {
+        w.write_all(&v.to_le_bytes())?;
+    }
+    w.write_all(&(id.len() as u32).to_le_bytes())?;
+    w.write_all(id.as_bytes())
 }
 
 fn bad(path: &Path, message: impl Into<String>) -> Error {
@@ -190,7 +207,7 @@ pub fn read_into(
                     minhash: values[..permutations].to_vec(),
                     lead: values[permutations..].to_vec(),
                 };
-                sigs.push(&id, site, &sig);
+                sigs.push(&id, site, &sig)?;
             }
             _ => return Err(bad(path, "a document's signature does not match the settings")),
         }
@@ -222,7 +239,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("0.learned");
         let dedup = DedupConfig::default();
-        let mut sigs = Signatures::new(&dedup);
+        let mut sigs = Signatures::new(&dedup).unwrap();
         let sig = |seed: u32| DocSignature {
             content_hash: u64::from(seed) * 7,
             page_only: seed % 2 == 0,
@@ -232,20 +249,21 @@ mod tests {
             minhash: (0..dedup.permutations as u32).map(|v| v ^ seed).collect(),
             lead: (0..dedup.lead_permutations as u32).map(|v| v + seed).collect(),
         };
-        sigs.push("a", SiteKey(1), &sig(1));
-        sigs.push("bé", SiteKey(2), &sig(2));
+        sigs.push("a", SiteKey(1), &sig(1)).unwrap();
+        sigs.push("bé", SiteKey(2), &sig(2)).unwrap();
         let learned =
             LearnedDocs { kept: vec![(SiteKey(1), 40), (SiteKey(2), 0)], signatures: Some(sigs) };
         write(&path, &header(Some(dedup.clone()), 2), &learned).unwrap();
-        let mut back = LearnedDocs { kept: Vec::new(), signatures: Some(Signatures::new(&dedup)) };
+        let mut back =
+            LearnedDocs { kept: Vec::new(), signatures: Some(Signatures::new(&dedup).unwrap()) };
         let h = read_into(&path, Some(&dedup), &mut back).unwrap();
         assert_eq!(h, header(Some(dedup.clone()), 2));
         assert_eq!(back.kept, learned.kept);
         let (a, b) = (back.signatures.unwrap(), learned.signatures.unwrap());
         for i in 0..2 {
             assert_eq!(
-                (a.id(i), a.meta(i), a.minhash(i), a.lead(i)),
-                (b.id(i), b.meta(i), b.minhash(i), b.lead(i))
+                (a.id(i), a.meta(i), a.minhash(i).unwrap(), a.lead(i).unwrap()),
+                (b.id(i), b.meta(i), b.minhash(i).unwrap(), b.lead(i).unwrap())
             );
         }
         // Other settings, or a damaged byte, are refused.
@@ -255,7 +273,8 @@ mod tests {
         let last = bytes.len() - 3;
         bytes[last] ^= 0x55;
         std::fs::write(&path, bytes).unwrap();
-        let mut again = LearnedDocs { kept: Vec::new(), signatures: Some(Signatures::new(&dedup)) };
+        let mut again =
+            LearnedDocs { kept: Vec::new(), signatures: Some(Signatures::new(&dedup).unwrap()) };
         assert!(read_into(&path, Some(&dedup), &mut again).is_err());
     }
 }

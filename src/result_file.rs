@@ -152,8 +152,9 @@ impl ResultReader {
     }
 }
 
+/// The file has no name of its own: errors name its folder.
 fn spill_error(dir: &Path, source: io::Error) -> Error {
-    Error::Write { path: dir.to_path_buf(), source }
+    Error::Spill { path: dir.to_path_buf(), what: "scan results in a temporary file in", source }
 }
 
 /// Encodes the result of the document with sequence number `seq` (all of it but its
@@ -485,7 +486,8 @@ mod tests {
             assert_eq!(without_cluster(&got), without_cluster(r));
         }
         let past_end = reader.next_result().expect_err("no record past the last");
-        assert!(past_end.to_string().starts_with("writing "), "{past_end}");
+        let want = "scan results in a temporary file in";
+        assert!(past_end.to_string().starts_with(want), "{past_end}");
     }
 
     /// Every kind, class and paywall status has a code that decodes to itself.

@@ -273,7 +273,8 @@ pub fn learn_docs(
         counts,
         normalizer: &content_normalizer,
     });
-    let mut learned = LearnedDocs { kept: Vec::new(), signatures: dedup.map(Signatures::new) };
+    let mut learned =
+        LearnedDocs { kept: Vec::new(), signatures: dedup.map(Signatures::new).transpose()? };
     progress.start(if dedup.is_some() { Phase::Sign } else { Phase::Profile }, total_size(files));
     let mut docs_done = 0u64;
     let classify = results.is_some();
@@ -315,7 +316,11 @@ pub fn learn_docs(
                 learned.kept.push((site, kept_len));
                 if let (Some(sigs), Some(sig)) = (learned.signatures.as_mut(), sig) {
                     debug_assert_eq!(doc.seq.0 as usize, sigs.len());
-                    sigs.push(&doc.id, site, &sig);
+                    if let Err(e) = sigs.push(&doc.id, site, &sig) {
+                        // Dropping the receiver stops the reader.
+                        outcome = Err(e);
+                        return;
+                    }
                 }
             }
             docs_done += batch.len() as u64;
@@ -396,7 +401,7 @@ pub fn mark(
         normalizer: &normalizer,
         classifiers: Some(&classifiers),
     };
-    let mut report = ReportBuilder::new(config, counts);
+    let mut report = ReportBuilder::new(config, counts)?;
     progress.start(Phase::Mark, total_size(files));
     let mut outcome: Result<()> = Ok(());
     let mut docs_done = 0u64;
@@ -445,7 +450,7 @@ pub fn mark(
             match (item, result) {
                 (Ok(doc), Some(result)) => {
                     let dup = ids.check(doc);
-                    report.add_document(doc, &result);
+                    report.add_document(doc, &result)?;
                     match dup {
                         Some(p) if config.strict => return Err(Error::Strict(p)),
                         other => {
@@ -502,7 +507,7 @@ pub fn mark(
     });
     progress.finish();
     outcome?;
-    let mut report = report.finish();
+    let mut report = report.finish()?;
     report.totals.skipped_records = skipped_records;
     report.duplicates = duplicates.map(crate::report::DuplicateReport::new);
     Ok(report)
@@ -608,6 +613,7 @@ pub fn count_to_file(
     config: &ScanConfig,
     progress: &dyn Progress,
 ) -> Result<Vec<InputProblem>> {
+    config.memory.check_temp_dir()?;
     let (files, problems) = expand(paths, config)?;
     let table = count_table(&files, config, progress);
     crate::count::format::write_table(output, &counts_header(config, None), table)?;
@@ -643,6 +649,7 @@ pub fn learn_to_file(
     config: &ScanConfig,
     progress: &dyn Progress,
 ) -> Result<Vec<InputProblem>> {
+    config.memory.check_temp_dir()?;
     if let Some(dedup) = &config.dedup {
         dedup.validate()?;
     }
@@ -674,6 +681,7 @@ pub fn mark_with_counts(
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
+    config.memory.check_temp_dir()?;
     let counts = read_counts_for(counts_files, config)?;
     let (files, problems) = expand(paths, config)?;
     if learned_files.is_empty() {
@@ -682,8 +690,10 @@ pub fn mark_with_counts(
     if let Some(dedup) = &config.dedup {
         dedup.validate()?;
     }
-    let mut learned =
-        LearnedDocs { kept: Vec::new(), signatures: config.dedup.as_ref().map(Signatures::new) };
+    let mut learned = LearnedDocs {
+        kept: Vec::new(),
+        signatures: config.dedup.as_ref().map(Signatures::new).transpose()?,
+    };
     let wanted = counts_header(config, None);
     let ours = input_names(&files);
     let mut first_doc = None;
@@ -740,7 +750,8 @@ fn cluster_and_mark(
         .dedup
         .as_ref()
         .zip(signatures)
-        .map(|(dedup, sigs)| find_duplicates(sigs, dedup, counts));
+        .map(|(dedup, sigs)| find_duplicates(sigs, dedup, counts))
+        .transpose()?;
     let learned = Learned { counts, profiles, duplicates: duplicates.as_ref(), first_doc };
     mark(files, problems, learned, config, progress, sinks, stored)
 }
@@ -779,6 +790,7 @@ pub fn scan(
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
+    config.memory.check_temp_dir()?;
     let (files, problems) = expand(paths, config)?;
     let counts = count(&files, config, progress)?;
     learn_and_mark(&files, problems, &counts, config, progress, sinks)
@@ -793,6 +805,7 @@ pub fn scan_memory(
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
+    config.memory.check_temp_dir()?;
     let mut memory = input::MemoryFiles::default();
     let mut list = Vec::with_capacity(files.len());
     for (file, bytes) in files {

@@ -226,8 +226,8 @@ pub struct MemoryArgs {
     /// it. The counts stay exact. Default: no cap, everything in memory.
     #[arg(long, value_parser = size, value_name = "SIZE")]
     pub max_memory: Option<u64>,
-    /// Folder for the runs spilled under --max-memory (default: the system's temporary
-    /// folder); they are removed at the end, and on error.
+    /// Folder for what is spilled under --max-memory (default: the system's temporary
+    /// folder); it must exist. What goes there is removed at the end, and on error.
     #[arg(long, value_name = "DIR")]
     pub temp_dir: Option<PathBuf>,
 }

@@ -11,7 +11,7 @@
 //! looked-up block that is not kept stands on exactly one document of one site, the document
 //! being flagged, so it reads as `docs: 1, sites: 1`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 
 use super::runs::{aggregate, for_each_block, Entry, RunStats, RunStore, PARTITIONS};
 use super::Merge;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::hash::{hash_site, BlockHash};
 use crate::shingle::Block;
 
@@ -64,6 +64,33 @@ impl MemoryConfig {
     /// cap (the finished counts stand beside them).
     pub fn signature_budget(&self) -> Option<u64> {
         self.max_memory.map(|m| m / 4)
+    }
+
+    /// Under a cap, checks that a temporary folder can be made where spills go, so that a
+    /// mistyped or unwritable `--temp-dir` stops the run before its first pass rather than
+    /// when it first outgrows the cap, hours in. Without a cap nothing is spilled: `Ok`.
+    pub fn check_temp_dir(&self) -> Result<()> {
+        if self.max_memory.is_none() {
+            return Ok(());
+        }
+        temp_folder(self.temp_dir.as_deref(), "chaff-check-", "creating a temporary folder in")
+            .map(drop)
+    }
+}
+
+/// A new folder named `prefix…` in `temp_dir` (default: the system's temporary folder),
+/// removed when dropped; its failure is a [`Error::Spill`] that says `what` and names
+/// `temp_dir`.
+pub(crate) fn temp_folder(
+    temp_dir: Option<&Path>,
+    prefix: &str,
+    what: &'static str,
+) -> Result<tempfile::TempDir> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(prefix);
+    match temp_dir {
+        Some(t) => b.tempdir_in(t).map_err(Error::spill(what, t)),
+        None => b.tempdir().map_err(Error::spill(what, &std::env::temp_dir())),
     }
 }
 
@@ -606,6 +633,44 @@ mod tests {
         let h1 = doc_blocks(&[1], 1)[0].hash;
         assert_eq!(c.block(h1), BlockTotals { docs: 2000, sites: 3 });
         assert_eq!(c.site_docs_of(h1, SiteKey::of("a")), 667);
+    }
+
+    #[test]
+    fn a_temp_dir_removed_while_counting_fails_the_count_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = dir.path().join("spill");
+        std::fs::create_dir(&temp).unwrap();
+        let memory = MemoryConfig { max_memory: Some(1 << 14), temp_dir: Some(temp.clone()) };
+        let mut t = CountTable::new(&memory);
+        let mut removed = false;
+        for i in 0..2000u64 {
+            t.add_document("a", &doc_blocks(&[1, 2, i, i + 1], 2));
+            if !removed && t.run_stats().spills > 0 {
+                std::fs::remove_dir_all(&temp).unwrap();
+                removed = true;
+            }
+        }
+        assert!(removed);
+        let e = t.try_finish().unwrap_err();
+        assert!(matches!(e, Error::Spill { .. }), "{e:?}");
+        assert!(e.to_string().contains(&*temp.to_string_lossy()), "{e}");
+    }
+
+    #[test]
+    fn the_temp_dir_is_checked_under_a_cap_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("file"), "x").unwrap();
+        let capped =
+            |temp: PathBuf| MemoryConfig { max_memory: Some(1 << 20), temp_dir: Some(temp) };
+        for bad in [dir.path().join("missing"), dir.path().join("file").join("sub")] {
+            let e = capped(bad.clone()).check_temp_dir().unwrap_err();
+            assert_eq!(e.to_string(), format!("creating a temporary folder in {}", bad.display()));
+            let uncapped = MemoryConfig { max_memory: None, temp_dir: Some(bad) };
+            uncapped.check_temp_dir().unwrap();
+        }
+        capped(dir.path().to_path_buf()).check_temp_dir().unwrap();
+        // The check leaves nothing behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -12,9 +12,10 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::memory::temp_folder;
 use crate::error::{Error, Result};
 
 /// One counted record: `docs` documents of site `site` (an interned index) hold block `hash`.
@@ -62,6 +63,9 @@ pub fn aggregate(buf: &mut Vec<Entry>) {
     buf.truncate(w);
 }
 
+/// What a failed read of a spilled run was doing.
+const READING: &str = "reading count runs from";
+
 /// A run written to disk: sorted entries, and where each hash range starts (in entries).
 #[derive(Debug)]
 struct SpillFile {
@@ -104,7 +108,7 @@ impl RunStore {
 
     /// Adds a sorted, summed run; spills every run in memory when they outgrow the budget.
     pub fn push(&mut self, run: Vec<Entry>) {
-        if run.is_empty() {
+        if run.is_empty() || self.error.is_some() {
             return;
         }
         self.stats.runs += 1;
@@ -116,13 +120,17 @@ impl RunStore {
         }
     }
 
+    /// Spills; on failure keeps the error and drops every run. The error ends the count, so
+    /// runs kept (or pushed later) would only take the process past its cap while the rest of
+    /// the input is read.
     fn spill_or_keep_error(&mut self) {
         if self.error.is_some() {
-            // Keep what cannot be written: the error ends the count anyway.
             return;
         }
         if let Err(e) = self.spill() {
             self.error = Some(e);
+            self.memory = Vec::new();
+            self.held = 0;
         }
     }
 
@@ -141,38 +149,36 @@ impl RunStore {
         if self.memory.is_empty() {
             return Ok(());
         }
-        if self.dir.is_none() {
-            let mut b = tempfile::Builder::new();
-            b.prefix("chaff-runs-");
-            let made = match &self.temp_dir {
-                Some(t) => b.tempdir_in(t),
-                None => b.tempdir(),
-            };
-            let place = self.temp_dir.clone().unwrap_or_else(std::env::temp_dir);
-            self.dir = Some(made.map_err(|source| Error::Write { path: place, source })?);
-        }
-        let dir = self.dir.as_ref().expect("made above");
+        let dir = match &mut self.dir {
+            Some(dir) => dir,
+            none => none.insert(temp_folder(
+                self.temp_dir.as_deref(),
+                "chaff-runs-",
+                "creating a folder for count runs in",
+            )?),
+        };
         let path = dir.path().join(format!("run-{:05}.bin", self.spilled.len()));
-        let io = |source: io::Error| Error::Write { path: path.clone(), source };
-        let file = File::create(&path).map_err(io)?;
+        let io = Error::spill("writing count runs to", &path);
+        let file = File::create(&path).map_err(&io)?;
         let mut w = BufWriter::with_capacity(1 << 20, file);
         let mut starts = [0u64; PARTITIONS + 1];
         let mut written = 0u64;
         let runs = std::mem::take(&mut self.memory);
         {
+            // Runs in memory only: the merge itself reads nothing from disk.
             let mut sources: Vec<Source> = runs.iter().map(|r| Source::Memory(r.iter())).collect();
-            let mut merged = Merger::new(&mut sources).map_err(io)?;
+            let mut merged = Merger::new(&mut sources)?;
             let mut buf = [0u8; ENTRY_BYTES];
-            while let Some(e) = merged.next_entry().map_err(io)? {
+            while let Some(e) = merged.next_entry()? {
                 starts[partition_of(e.hash) + 1] += 1;
                 buf[..8].copy_from_slice(&e.hash.to_le_bytes());
                 buf[8..12].copy_from_slice(&e.site.to_le_bytes());
                 buf[12..].copy_from_slice(&e.docs.to_le_bytes());
-                w.write_all(&buf).map_err(io)?;
+                w.write_all(&buf).map_err(&io)?;
                 written += 1;
             }
         }
-        w.flush().map_err(io)?;
+        w.flush().map_err(&io)?;
         drop(runs);
         for p in 0..PARTITIONS {
             starts[p + 1] += starts[p];
@@ -180,7 +186,7 @@ impl RunStore {
         self.stats.spills += 1;
         self.stats.spilled_entries += written;
         self.held = 0;
-        self.spilled.push(SpillFile { path, starts });
+        self.spilled.push(SpillFile { path: path.clone(), starts });
         Ok(())
     }
 
@@ -204,9 +210,7 @@ impl RunStore {
         for f in std::mem::take(&mut self.spilled) {
             let mut src = Source::open(&f, 0, PARTITIONS)?;
             let mut run = Vec::new();
-            while let Some(e) =
-                src.next().map_err(|source| Error::Read { path: f.path.clone(), source })?
-            {
+            while let Some(e) = src.next()? {
                 run.push(e);
             }
             out.push(run);
@@ -235,34 +239,35 @@ impl RunStore {
     }
 }
 
-/// A sorted stream of entries: a run in memory or a range of a spilled one.
+/// A sorted stream of entries: a run in memory or a range of a spilled one (read from `path`).
 pub enum Source<'a> {
     Memory(std::slice::Iter<'a, Entry>),
-    File { reader: BufReader<File>, left: u64 },
+    File { reader: BufReader<File>, left: u64, path: &'a Path },
 }
 
 impl Source<'_> {
-    fn open(f: &SpillFile, lo: usize, hi: usize) -> Result<Source<'static>> {
-        let io = |source: io::Error| Error::Read { path: f.path.clone(), source };
-        let mut file = File::open(&f.path).map_err(io)?;
-        file.seek(SeekFrom::Start(f.starts[lo] * ENTRY_BYTES as u64)).map_err(io)?;
+    fn open(f: &SpillFile, lo: usize, hi: usize) -> Result<Source<'_>> {
+        let io = Error::spill(READING, &f.path);
+        let mut file = File::open(&f.path).map_err(&io)?;
+        file.seek(SeekFrom::Start(f.starts[lo] * ENTRY_BYTES as u64)).map_err(&io)?;
         Ok(Source::File {
             reader: BufReader::with_capacity(1 << 16, file),
             left: f.starts[hi] - f.starts[lo],
+            path: &f.path,
         })
     }
 
     #[inline]
-    fn next(&mut self) -> io::Result<Option<Entry>> {
+    fn next(&mut self) -> Result<Option<Entry>> {
         match self {
             Source::Memory(it) => Ok(it.next().copied()),
-            Source::File { reader, left } => {
+            Source::File { reader, left, path } => {
                 if *left == 0 {
                     return Ok(None);
                 }
                 *left -= 1;
                 let mut b = [0u8; ENTRY_BYTES];
-                reader.read_exact(&mut b)?;
+                reader.read_exact(&mut b).map_err(Error::spill(READING, path))?;
                 Ok(Some(Entry {
                     hash: u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
                     site: u32::from_le_bytes(b[8..12].try_into().expect("4 bytes")),
@@ -281,7 +286,7 @@ pub struct Merger<'s, 'a> {
 }
 
 impl<'s, 'a> Merger<'s, 'a> {
-    pub fn new(sources: &'s mut [Source<'a>]) -> io::Result<Self> {
+    pub fn new(sources: &'s mut [Source<'a>]) -> Result<Self> {
         let mut heap = BinaryHeap::with_capacity(sources.len());
         let mut docs = vec![0; sources.len()];
         for (i, s) in sources.iter_mut().enumerate() {
@@ -293,7 +298,7 @@ impl<'s, 'a> Merger<'s, 'a> {
         Ok(Merger { sources, heap, docs })
     }
 
-    fn advance(&mut self, i: usize) -> io::Result<()> {
+    fn advance(&mut self, i: usize) -> Result<()> {
         if let Some(e) = self.sources[i].next()? {
             self.heap.push(Reverse((e.hash, e.site, i)));
             self.docs[i] = e.docs;
@@ -302,7 +307,7 @@ impl<'s, 'a> Merger<'s, 'a> {
     }
 
     /// The next (hash, site) in order, with the documents of every source summed.
-    pub fn next_entry(&mut self) -> io::Result<Option<Entry>> {
+    pub fn next_entry(&mut self) -> Result<Option<Entry>> {
         let Some(Reverse((hash, site, i))) = self.heap.pop() else { return Ok(None) };
         let mut docs = self.docs[i];
         self.advance(i)?;
@@ -327,11 +332,10 @@ pub fn for_each_block(
     mut visit: impl FnMut(u64, &[(u32, u32)]) -> Result<()>,
 ) -> Result<()> {
     let mut sources = store.sources(lo, hi)?;
-    let io = |source: io::Error| Error::Read { path: Path::new("(spilled run)").into(), source };
-    let mut merged = Merger::new(&mut sources).map_err(io)?;
+    let mut merged = Merger::new(&mut sources)?;
     let mut group: Vec<(u32, u32)> = Vec::new();
     let mut current: Option<u64> = None;
-    while let Some(e) = merged.next_entry().map_err(io)? {
+    while let Some(e) = merged.next_entry()? {
         if current != Some(e.hash) {
             if let Some(h) = current {
                 visit(h, &group)?;
@@ -394,5 +398,66 @@ mod tests {
         // The folder goes with the store.
         drop(spilling);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    /// A run of 50 entries, distinct per `k`.
+    fn run(k: u64) -> Vec<Entry> {
+        let mut run: Vec<Entry> =
+            (0..50u64).map(|i| e((i * 31 + k).wrapping_mul(0x9E37_79B9_7F4A_7C15), 0, 1)).collect();
+        aggregate(&mut run);
+        run
+    }
+
+    /// The message of `r`'s error, which must be a spill error.
+    fn spill_message<T: std::fmt::Debug>(r: Result<T>) -> String {
+        let e = r.unwrap_err();
+        assert!(matches!(e, Error::Spill { .. }), "{e:?}");
+        e.to_string()
+    }
+
+    #[test]
+    fn a_temp_dir_under_a_file_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("file"), "x").unwrap();
+        let bad = dir.path().join("file").join("sub");
+        let mut store = RunStore::new(Some(1), Some(bad.clone()));
+        store.push(run(0));
+        let message = spill_message(store.seal());
+        assert!(message.starts_with("creating a folder for count runs in "), "{message}");
+        assert!(message.contains(&*bad.to_string_lossy()), "{message}");
+    }
+
+    #[test]
+    fn a_temp_dir_removed_while_spilling_is_an_error_naming_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = dir.path().join("spill");
+        std::fs::create_dir(&temp).unwrap();
+        let mut store = RunStore::new(Some(1), Some(temp.clone()));
+        store.push(run(0));
+        assert_eq!(store.stats.spills, 1);
+        std::fs::remove_dir_all(&temp).unwrap();
+        // The next spill fails; the error waits for the end of the count, and no run is held
+        // past the budget meanwhile.
+        store.push(run(1));
+        store.push(run(2));
+        assert!(store.memory.is_empty());
+        let message = spill_message(store.seal());
+        assert!(message.starts_with("writing count runs to "), "{message}");
+        assert!(message.contains(&*temp.to_string_lossy()), "{message}");
+        assert!(message.ends_with("run-00001.bin"), "{message}");
+    }
+
+    #[test]
+    fn a_spilled_run_removed_before_the_merge_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = RunStore::new(Some(1), Some(dir.path().to_path_buf()));
+        store.push(run(0));
+        store.seal().unwrap();
+        let spilled = store.spilled[0].path.clone();
+        std::fs::remove_file(&spilled).unwrap();
+        let message = spill_message(for_each_block(&store, 0, PARTITIONS, |_, _| Ok(())));
+        assert_eq!(message, format!("reading count runs from {}", spilled.display()));
+        let message = spill_message(store.take_all());
+        assert!(message.ends_with("run-00000.bin"), "{message}");
     }
 }

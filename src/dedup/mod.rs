@@ -15,7 +15,9 @@
 //! then union-find forms clusters and each gets a representative ([`cluster`]).
 //!
 //! The sign pass keeps only fixed-size signatures per document ([`Signatures`]): with the
-//! defaults, 128 + 16 four-byte minima and 32 bytes of figures, plus the document's id.
+//! defaults, 128 + 16 four-byte minima and 32 bytes of figures, plus the document's id. Under
+//! a memory cap the minima go to a temporary file; a failure to write or read it back is an
+//! [`Error::Spill`](crate::Error::Spill) naming its folder.
 
 pub mod cluster;
 pub mod content;
@@ -34,6 +36,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::count::{Counts, SiteKey};
 use crate::doc::DocId;
+use crate::error::{Error, Result};
 use cluster::{representative, UnionFind};
 use content::DocSignature;
 use minhash::{bucket_pairs, estimate_jaccard, lsh_buckets, DEDUP_SEED};
@@ -177,32 +180,73 @@ pub struct Signatures {
 #[derive(Debug)]
 struct SpilledMinima {
     file: File,
-    writer: Mutex<Option<BufWriter<File>>>,
+    /// The folder the file is in: what an error names, the file having no name.
+    dir: PathBuf,
+    writer: Mutex<MinimaWriter>,
 }
 
+/// The writing end of [`SpilledMinima`]: open while documents are pushed, sealed by the first
+/// read.
+#[derive(Debug)]
+enum MinimaWriter {
+    Open(BufWriter<File>),
+    Sealed,
+    /// Sealing failed: what was written cannot be read back.
+    Failed,
+}
+
+const WRITING_MINIMA: &str = "writing signatures to a temporary file in";
+const READING_MINIMA: &str = "reading signatures from a temporary file in";
+
 impl SpilledMinima {
-    fn new(temp_dir: Option<&Path>) -> io::Result<SpilledMinima> {
-        let file = match temp_dir {
-            Some(d) => tempfile::tempfile_in(d)?,
-            None => tempfile::tempfile()?,
+    fn new(temp_dir: Option<&Path>) -> Result<SpilledMinima> {
+        let dir = temp_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
+        let (file, writer) = {
+            let fail = Error::spill("creating a temporary file for signatures in", &dir);
+            let file = tempfile::tempfile_in(&dir).map_err(&fail)?;
+            let writer = BufWriter::with_capacity(1 << 20, file.try_clone().map_err(&fail)?);
+            (file, writer)
         };
-        let writer = BufWriter::with_capacity(1 << 20, file.try_clone()?);
-        Ok(SpilledMinima { file, writer: Mutex::new(Some(writer)) })
+        Ok(SpilledMinima { file, dir, writer: Mutex::new(MinimaWriter::Open(writer)) })
     }
 
-    /// Makes every row written so far readable.
-    fn seal(&self) {
-        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(mut w) = w.take() {
-            w.flush().expect("writing signatures to a temporary file");
+    /// Appends one document's values.
+    fn write(&mut self, values: impl Iterator<Item = u32>) -> Result<()> {
+        let w = self.writer.get_mut().unwrap_or_else(|e| e.into_inner());
+        let MinimaWriter::Open(w) = w else {
+            panic!("signatures are pushed before they are read");
+        };
+        for v in values {
+            w.write_all(&v.to_le_bytes()).map_err(Error::spill(WRITING_MINIMA, &self.dir))?;
         }
+        Ok(())
     }
 
-    fn read(&self, at: u64, values: usize) -> Vec<u32> {
-        self.seal();
+    /// Makes every row written so far readable. Once it failed, every later call fails too.
+    fn seal(&self) -> Result<()> {
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let flushed = match &mut *w {
+            MinimaWriter::Sealed => return Ok(()),
+            MinimaWriter::Failed => Err(io::Error::other("an earlier write failed")),
+            MinimaWriter::Open(open) => open.flush(),
+        };
+        *w = if flushed.is_ok() { MinimaWriter::Sealed } else { MinimaWriter::Failed };
+        flushed.map_err(Error::spill(WRITING_MINIMA, &self.dir))
+    }
+
+    /// Fills `buf` from offset `at`.
+    fn read_into(&self, buf: &mut [u8], at: u64) -> Result<()> {
+        self.seal()?;
+        read_at(&self.file, buf, at).map_err(Error::spill(READING_MINIMA, &self.dir))
+    }
+
+    fn read(&self, at: u64, values: usize) -> Result<Vec<u32>> {
         let mut bytes = vec![0u8; 4 * values];
-        read_at(&self.file, &mut bytes, at).expect("reading signatures from a temporary file");
-        bytes.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))).collect()
+        self.read_into(&mut bytes, at)?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect())
     }
 }
 
@@ -227,17 +271,20 @@ fn read_at(file: &File, mut buf: &mut [u8], mut at: u64) -> io::Result<()> {
 }
 
 impl Signatures {
-    pub fn new(config: &DedupConfig) -> Signatures {
-        // Without a temporary file the minima stay in memory: over the budget, but exact.
-        let spill =
-            config.memory_budget.and_then(|_| SpilledMinima::new(config.temp_dir.as_deref()).ok());
-        Signatures {
+    /// No signatures yet. Fails only under a memory budget, when the temporary file for the
+    /// minima cannot be made.
+    pub fn new(config: &DedupConfig) -> Result<Signatures> {
+        let spill = match config.memory_budget {
+            Some(_) => Some(SpilledMinima::new(config.temp_dir.as_deref())?),
+            None => None,
+        };
+        Ok(Signatures {
             permutations: config.permutations,
             lead_permutations: config.lead_permutations,
             spill,
             budget: config.memory_budget,
             ..Signatures::default()
-        }
+        })
     }
 
     /// Bytes of one document's minima.
@@ -245,21 +292,16 @@ impl Signatures {
         4 * (self.permutations + self.lead_permutations) as u64
     }
 
-    /// Appends the next document (in input order: its index is its [`DocId`]).
-    pub fn push(&mut self, id: &str, site: SiteKey, sig: &DocSignature) {
+    /// Appends the next document (in input order: its index is its [`DocId`]). Fails only
+    /// under a memory budget, when the minima cannot be written to their temporary file.
+    pub fn push(&mut self, id: &str, site: SiteKey, sig: &DocSignature) -> Result<()> {
         debug_assert_eq!(sig.minhash.len(), self.permutations);
-        match &self.spill {
+        match &mut self.spill {
             None => {
                 self.minhash.extend_from_slice(&sig.minhash);
                 self.lead.extend_from_slice(&sig.lead);
             }
-            Some(s) => {
-                let mut w = s.writer.lock().unwrap_or_else(|e| e.into_inner());
-                let w = w.as_mut().expect("signatures are pushed before they are read");
-                for v in sig.minhash.iter().chain(&sig.lead) {
-                    w.write_all(&v.to_le_bytes()).expect("writing signatures to a temporary file");
-                }
-            }
+            Some(s) => s.write(sig.minhash.iter().chain(&sig.lead).copied())?,
         }
         self.meta.push(SignatureMeta {
             content_hash: sig.content_hash,
@@ -271,6 +313,7 @@ impl Signatures {
         });
         self.ids.push_str(id);
         self.id_ends.push(self.ids.len());
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
@@ -281,23 +324,26 @@ impl Signatures {
         self.meta.is_empty()
     }
 
-    pub fn minhash(&self, i: usize) -> Cow<'_, [u32]> {
-        match &self.spill {
+    /// Document `i`'s MinHash values. Fails only when they were spilled and cannot be read
+    /// back (as [`Signatures::lead`]).
+    pub fn minhash(&self, i: usize) -> Result<Cow<'_, [u32]>> {
+        Ok(match &self.spill {
             None => {
                 Cow::Borrowed(&self.minhash[i * self.permutations..(i + 1) * self.permutations])
             }
-            Some(s) => Cow::Owned(s.read(i as u64 * self.row_bytes(), self.permutations)),
-        }
+            Some(s) => Cow::Owned(s.read(i as u64 * self.row_bytes(), self.permutations)?),
+        })
     }
 
-    pub fn lead(&self, i: usize) -> Cow<'_, [u32]> {
+    /// The MinHash values of document `i`'s opening.
+    pub fn lead(&self, i: usize) -> Result<Cow<'_, [u32]>> {
         let n = self.lead_permutations;
-        match &self.spill {
+        Ok(match &self.spill {
             None => Cow::Borrowed(&self.lead[i * n..(i + 1) * n]),
             Some(s) => {
-                Cow::Owned(s.read(i as u64 * self.row_bytes() + 4 * self.permutations as u64, n))
+                Cow::Owned(s.read(i as u64 * self.row_bytes() + 4 * self.permutations as u64, n)?)
             }
-        }
+        })
     }
 
     /// Buckets of documents agreeing on a whole band of their MinHash (`lead`: of their
@@ -311,15 +357,16 @@ impl Signatures {
         lead: bool,
         bands: usize,
         take: impl Fn(usize) -> bool + Sync,
-    ) -> Vec<Vec<u32>> {
+    ) -> Result<Vec<Vec<u32>>> {
         let n = self.len();
         let (offset, values) =
             if lead { (self.permutations, self.lead_permutations) } else { (0, self.permutations) };
         let Some(spill) = &self.spill else {
             let flat = if lead { &self.lead } else { &self.minhash };
-            return lsh_buckets(n, bands, |i| take(i).then(|| &flat[i * values..(i + 1) * values]));
+            return Ok(lsh_buckets(n, bands, |i| {
+                take(i).then(|| &flat[i * values..(i + 1) * values])
+            }));
         };
-        spill.seal();
         let rows = values / bands.max(1);
         // Per band and document: its values in the column, its key and the key's copy while
         // the keys are collected and sorted.
@@ -338,8 +385,7 @@ impl Signatures {
             while doc < n {
                 let m = chunk_docs.min(n - doc);
                 let bytes = &mut buf[..m * row_bytes];
-                read_at(&spill.file, bytes, (doc * row_bytes) as u64)
-                    .expect("reading signatures from a temporary file");
+                spill.read_into(bytes, (doc * row_bytes) as u64)?;
                 for row in bytes.chunks_exact(row_bytes) {
                     let at = 4 * (offset + first * rows);
                     cols.extend(
@@ -353,7 +399,7 @@ impl Signatures {
             out.extend(lsh_buckets(n, g, |i| take(i).then(|| &cols[i * width..(i + 1) * width])));
             first += g;
         }
-        out
+        Ok(out)
     }
 
     pub fn meta(&self, i: usize) -> &SignatureMeta {
@@ -473,26 +519,31 @@ struct Edge {
 }
 
 /// `(contained share of the shorter, the shorter is a truncated copy)`.
-fn truncated(sigs: &Signatures, config: &DedupConfig, short: usize, long: usize) -> Option<f64> {
+fn truncated(
+    sigs: &Signatures,
+    config: &DedupConfig,
+    short: usize,
+    long: usize,
+) -> Result<Option<f64>> {
     let (ms, ml) = (sigs.meta(short), sigs.meta(long));
     if f64::from(ms.shingles) > config.truncated_max_share * f64::from(ml.shingles) {
-        return None;
+        return Ok(None);
     }
-    if estimate_jaccard(&sigs.lead(short), &sigs.lead(long)) < config.near_threshold {
-        return None;
+    if estimate_jaccard(&sigs.lead(short)?, &sigs.lead(long)?) < config.near_threshold {
+        return Ok(None);
     }
-    let contained = containment(sigs, short, long);
-    (contained >= config.truncated_containment).then_some(contained)
+    let contained = containment(sigs, short, long)?;
+    Ok((contained >= config.truncated_containment).then_some(contained))
 }
 
 /// Estimated share of `a`'s shingles that stand in `b`: |A∩B| = J(|A|+|B|)/(1+J).
-fn containment(sigs: &Signatures, a: usize, b: usize) -> f64 {
-    let j = estimate_jaccard(&sigs.minhash(a), &sigs.minhash(b));
+fn containment(sigs: &Signatures, a: usize, b: usize) -> Result<f64> {
+    let j = estimate_jaccard(&sigs.minhash(a)?, &sigs.minhash(b)?);
     let (na, nb) = (f64::from(sigs.meta(a).shingles), f64::from(sigs.meta(b).shingles));
     if na == 0.0 {
-        return 0.0;
+        return Ok(0.0);
     }
-    (j * (na + nb) / (1.0 + j) / na).min(1.0)
+    Ok((j * (na + nb) / (1.0 + j) / na).min(1.0))
 }
 
 /// The shorter of two documents first (fewer shingles, then later in input order).
@@ -508,19 +559,23 @@ fn by_length(sigs: &Signatures, a: u32, b: u32) -> (usize, usize) {
 }
 
 /// Checks one candidate pair.
-fn confirm(sigs: &Signatures, config: &DedupConfig, a: u32, b: u32) -> bool {
-    let j = estimate_jaccard(&sigs.minhash(a as usize), &sigs.minhash(b as usize));
+fn confirm(sigs: &Signatures, config: &DedupConfig, a: u32, b: u32) -> Result<bool> {
+    let j = estimate_jaccard(&sigs.minhash(a as usize)?, &sigs.minhash(b as usize)?);
     if j >= config.near_threshold {
-        return true;
+        return Ok(true);
     }
     let (short, long) = by_length(sigs, a, b);
-    truncated(sigs, config, short, long).is_some()
+    Ok(truncated(sigs, config, short, long)?.is_some())
 }
 
 /// Finds exact, near and truncated duplicates among `sigs`, forms clusters and picks their
 /// representatives. The result depends on the signatures and the settings only, never on the
-/// thread count.
-pub fn find_duplicates(sigs: &Signatures, config: &DedupConfig, counts: &Counts) -> Duplicates {
+/// thread count. Fails only when spilled signatures cannot be read back.
+pub fn find_duplicates(
+    sigs: &Signatures,
+    config: &DedupConfig,
+    counts: &Counts,
+) -> Result<Duplicates> {
     let n = sigs.len();
     let eligible = |i: usize| !sigs.meta(i).page_only;
     let mut totals = DuplicateTotals {
@@ -548,10 +603,10 @@ pub fn find_duplicates(sigs: &Signatures, config: &DedupConfig, counts: &Counts)
     }
     let take = |i: usize| eligible(i) && stands_in[i];
     let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for bucket in sigs.buckets(false, config.bands, take) {
+    for bucket in sigs.buckets(false, config.bands, take)? {
         pairs.extend(bucket_pairs(&bucket));
     }
-    for bucket in sigs.buckets(true, config.lead_bands, take) {
+    for bucket in sigs.buckets(true, config.lead_bands, take)? {
         pairs.extend(bucket_pairs(&bucket));
     }
     pairs.par_sort_unstable();
@@ -559,9 +614,10 @@ pub fn find_duplicates(sigs: &Signatures, config: &DedupConfig, counts: &Counts)
     totals.candidate_pairs = pairs.len() as u64;
     let edges: Vec<Edge> = pairs
         .par_iter()
-        .filter(|&&(a, b)| confirm(sigs, config, a, b))
-        .map(|&(a, b)| Edge { a, b })
-        .collect();
+        .filter_map(|&(a, b)| {
+            confirm(sigs, config, a, b).map(|c| c.then_some(Edge { a, b })).transpose()
+        })
+        .collect::<Result<_>>()?;
     totals.confirmed_pairs = edges.len() as u64;
     for e in &edges {
         uf.union(e.a, e.b);
@@ -585,7 +641,7 @@ pub fn find_duplicates(sigs: &Signatures, config: &DedupConfig, counts: &Counts)
             let (kind, similarity) = if d == rep {
                 (None, None)
             } else {
-                let (k, s) = relation(sigs, config, d, rep);
+                let (k, s) = relation(sigs, config, d, rep)?;
                 all_exact &= k == DupKind::Exact;
                 lowest = lowest.min(s);
                 match k {
@@ -628,23 +684,28 @@ pub fn find_duplicates(sigs: &Signatures, config: &DedupConfig, counts: &Counts)
     }
     let mut slots: Vec<Option<Cluster>> = clusters.into_iter().map(Some).collect();
     let clusters = order.iter().map(|&c| slots[c].take().expect("each once")).collect();
-    Duplicates { totals, clusters, links }
+    Ok(Duplicates { totals, clusters, links })
 }
 
 /// How member `d` stands to the representative `rep`.
-fn relation(sigs: &Signatures, config: &DedupConfig, d: usize, rep: usize) -> (DupKind, f64) {
+fn relation(
+    sigs: &Signatures,
+    config: &DedupConfig,
+    d: usize,
+    rep: usize,
+) -> Result<(DupKind, f64)> {
     if sigs.meta(d).content_hash == sigs.meta(rep).content_hash {
-        return (DupKind::Exact, 1.0);
+        return Ok((DupKind::Exact, 1.0));
     }
-    let j = estimate_jaccard(&sigs.minhash(d), &sigs.minhash(rep));
+    let j = estimate_jaccard(&sigs.minhash(d)?, &sigs.minhash(rep)?);
     if j >= config.near_threshold {
-        return (DupKind::Near, round(j));
+        return Ok((DupKind::Near, round(j)));
     }
-    if let Some(c) = truncated(sigs, config, d, rep) {
-        return (DupKind::Truncated, round(c));
+    if let Some(c) = truncated(sigs, config, d, rep)? {
+        return Ok((DupKind::Truncated, round(c)));
     }
     // Linked through other members only.
-    (DupKind::Near, round(j))
+    Ok((DupKind::Near, round(j)))
 }
 
 fn site_name(counts: &Counts, key: SiteKey) -> String {
@@ -653,4 +714,107 @@ fn site_name(counts: &Counts, key: SiteKey) -> String {
 
 fn round(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A signature whose values are `seed` and up: equal seeds make exact copies.
+    fn sig(config: &DedupConfig, seed: u32) -> DocSignature {
+        DocSignature {
+            content_hash: u64::from(seed),
+            page_only: false,
+            content_bytes: 100,
+            words: 40,
+            shingles: 36,
+            minhash: (seed..seed + config.permutations as u32).collect(),
+            lead: (seed..seed + config.lead_permutations as u32).collect(),
+        }
+    }
+
+    /// Settings that spill the minima to `temp_dir`.
+    fn spilling(temp_dir: &Path) -> DedupConfig {
+        DedupConfig {
+            memory_budget: Some(1 << 20),
+            temp_dir: Some(temp_dir.to_path_buf()),
+            ..DedupConfig::default()
+        }
+    }
+
+    /// The message of `r`'s error, which must be a spill error.
+    fn spill_message<T>(r: Result<T>) -> String {
+        match r {
+            Err(e @ Error::Spill { .. }) => e.to_string(),
+            Err(e) => panic!("not a spill error: {e:?}"),
+            Ok(_) => panic!("no error"),
+        }
+    }
+
+    #[test]
+    fn spilled_signatures_read_back_as_pushed() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = spilling(dir.path());
+        let mut sigs = Signatures::new(&config).unwrap();
+        assert!(sigs.spill.is_some());
+        for seed in [1, 7, 1] {
+            sigs.push(&format!("doc-{seed}"), SiteKey(0), &sig(&config, seed)).unwrap();
+        }
+        assert_eq!(sigs.minhash(1).unwrap().into_owned(), sig(&config, 7).minhash);
+        assert_eq!(sigs.lead(2).unwrap().into_owned(), sig(&config, 1).lead);
+        let dups = find_duplicates(&sigs, &config, &Counts::default()).unwrap();
+        assert_eq!((dups.totals.exact_clusters, dups.totals.duplicates), (1, 1));
+    }
+
+    #[test]
+    fn a_temp_dir_under_a_file_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("file"), "x").unwrap();
+        let bad = dir.path().join("file").join("sub");
+        let message = spill_message(Signatures::new(&spilling(&bad)));
+        assert_eq!(
+            message,
+            format!("creating a temporary file for signatures in {}", bad.display())
+        );
+    }
+
+    /// A full disk: the writer is swapped for one on `/dev/full`, where every write fails. The
+    /// rows wait in its buffer, so the failure shows when they are first read.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_fails_duplicate_detection_naming_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = spilling(dir.path());
+        let mut sigs = Signatures::new(&config).unwrap();
+        let full = File::options().write(true).open("/dev/full").unwrap();
+        *sigs.spill.as_mut().unwrap().writer.get_mut().unwrap() =
+            MinimaWriter::Open(BufWriter::new(full));
+        for seed in [1, 7, 1] {
+            sigs.push(&format!("doc-{seed}"), SiteKey(0), &sig(&config, seed)).unwrap();
+        }
+        let writing = format!("writing signatures to a temporary file in {}", dir.path().display());
+        let message = spill_message(find_duplicates(&sigs, &config, &Counts::default()));
+        assert_eq!(message, writing);
+        // Once failed, every read fails, never reading a row that was not written.
+        assert_eq!(spill_message(sigs.minhash(0)), writing);
+        // Unbuffered, the push itself fails.
+        let full = File::options().write(true).open("/dev/full").unwrap();
+        *sigs.spill.as_mut().unwrap().writer.get_mut().unwrap() =
+            MinimaWriter::Open(BufWriter::with_capacity(4, full));
+        assert_eq!(spill_message(sigs.push("doc-9", SiteKey(0), &sig(&config, 9))), writing);
+    }
+
+    /// A file cut short (what a reader sees of rows that never reached the disk).
+    #[test]
+    fn a_short_file_is_an_error_naming_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = spilling(dir.path());
+        let mut sigs = Signatures::new(&config).unwrap();
+        sigs.push("doc-1", SiteKey(0), &sig(&config, 1)).unwrap();
+        sigs.spill.as_mut().unwrap().file = tempfile::tempfile_in(dir.path()).unwrap();
+        let reading =
+            format!("reading signatures from a temporary file in {}", dir.path().display());
+        assert_eq!(spill_message(sigs.lead(0)), reading);
+        assert_eq!(spill_message(find_duplicates(&sigs, &config, &Counts::default())), reading);
+    }
 }

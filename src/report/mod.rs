@@ -19,6 +19,7 @@ use crate::classify::{Class, PaywallStatus};
 use crate::count::{Counts, SiteKey};
 use crate::dedup::{Cluster, DedupConfig, DuplicateTotals, Duplicates};
 use crate::doc::{DocId, Document};
+use crate::error::Result;
 use crate::flag::{FlagConfig, PartKind};
 use crate::hash::{BlockHash, SEED};
 use crate::input::{FieldConfig, InputProblem};
@@ -404,8 +405,14 @@ pub struct ReportBuilder {
 }
 
 impl ReportBuilder {
-    pub fn new(config: &ScanConfig, counts: &Counts) -> ReportBuilder {
-        ReportBuilder {
+    /// A builder for a scan under `config`. Fails only under a memory cap, when the span
+    /// catalogue's temporary folder cannot be made.
+    pub fn new(config: &ScanConfig, counts: &Counts) -> Result<ReportBuilder> {
+        let spill = match config.memory.max_memory {
+            Some(_) => Some(spill::CatalogueSpill::new(config.memory.temp_dir.as_deref())?),
+            None => None,
+        };
+        Ok(ReportBuilder {
             settings: Settings {
                 hash: "xxh3-64",
                 seed: SEED,
@@ -429,19 +436,17 @@ impl ReportBuilder {
             paywalled_documents: Vec::new(),
             examples: Vec::new(),
             paywalled_examples: Vec::new(),
-            spill: config.memory.max_memory.and_then(|_| {
-                // Without a temporary folder the catalogue stays in memory: over the cap, but
-                // whole.
-                spill::CatalogueSpill::new(config.memory.temp_dir.as_deref()).ok()
-            }),
-        }
+            spill,
+        })
     }
 
     pub fn add_problem(&mut self, problem: &InputProblem) {
         self.problems.push(problem.clone());
     }
 
-    pub fn add_document(&mut self, doc: &Document, result: &DocResult) {
+    /// Adds the next document in input order. Fails only under a memory cap, when its spans
+    /// cannot be written to the catalogue's temporary files.
+    pub fn add_document(&mut self, doc: &Document, result: &DocResult) -> Result<()> {
         let t = &mut self.totals;
         t.documents += 1;
         t.lines += u64::from(result.lines);
@@ -508,10 +513,11 @@ impl ReportBuilder {
                 masked: span.masked.as_deref(),
             };
             match &mut self.spill {
-                Some(spill) => spill.write(&part),
+                Some(spill) => spill.write(&part)?,
                 None => add_part(&mut self.catalogue, &part),
             }
         }
+        Ok(())
     }
 
     /// Keeps `doc` as an example page when it is the first of one of the first
@@ -537,7 +543,9 @@ impl ReportBuilder {
         self.examples.push(example_page(doc, result, reason));
     }
 
-    pub fn finish(self) -> Report {
+    /// The report. Fails only under a memory cap, when the span catalogue cannot be read back
+    /// from its temporary files.
+    pub fn finish(self) -> Result<Report> {
         let mut totals = self.totals;
         totals.sites = self.sites.len() as u64;
         totals.problems = self.problems.len() as u64;
@@ -550,7 +558,7 @@ impl ReportBuilder {
                 rows.sort_by(catalogue_order);
                 (distinct, rows)
             }
-            Some(spill) => spill.finish(self.top),
+            Some(spill) => spill.finish(self.top)?,
         };
         totals.distinct_spans = distinct;
         let top_spans = rows
@@ -585,7 +593,7 @@ impl ReportBuilder {
             })
             .collect();
         sites.sort_by(|a, b| b.documents.cmp(&a.documents).then_with(|| a.site.cmp(&b.site)));
-        Report {
+        Ok(Report {
             tool: Tool { name: "chaff", version: env!("CARGO_PKG_VERSION") },
             settings: self.settings,
             totals,
@@ -597,7 +605,7 @@ impl ReportBuilder {
             problems: self.problems,
             duplicates: None,
             examples: self.examples,
-        }
+        })
     }
 }
 

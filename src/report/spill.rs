@@ -7,6 +7,8 @@
 //! through the same [`add_part`] into a catalogue of its templates alone, and only the best
 //! rows are kept. Every template's parts come back in input order, so each entry is the one
 //! the in-memory catalogue would have built.
+//!
+//! A failure to make, write or read these files is an [`Error::Spill`] naming the file.
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -15,8 +17,10 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashMap;
 
 use super::{add_part, catalogue_order, CatalogueEntry, CataloguePart};
+use crate::count::memory::temp_folder;
 use crate::count::SiteKey;
 use crate::doc::DocId;
+use crate::error::{Error, Result};
 use crate::hash::BlockHash;
 use crate::template::TemplateId;
 
@@ -32,48 +36,49 @@ fn path(dir: &Path, i: usize) -> PathBuf {
     dir.join(format!("spans-{i:02}.bin"))
 }
 
-fn fail(what: &str, e: io::Error) -> ! {
-    panic!("{what} the span catalogue in a temporary folder: {e}")
-}
+const WRITING: &str = "writing the span catalogue to";
 
 impl CatalogueSpill {
-    pub(super) fn new(temp_dir: Option<&Path>) -> io::Result<CatalogueSpill> {
-        let mut b = tempfile::Builder::new();
-        b.prefix("chaff-spans-");
-        let dir = match temp_dir {
-            Some(t) => b.tempdir_in(t)?,
-            None => b.tempdir()?,
-        };
+    pub(super) fn new(temp_dir: Option<&Path>) -> Result<CatalogueSpill> {
+        let dir =
+            temp_folder(temp_dir, "chaff-spans-", "creating a folder for the span catalogue in")?;
         let files = (0..PARTS)
             .map(|i| {
-                File::create(path(dir.path(), i)).map(|f| BufWriter::with_capacity(1 << 16, f))
+                let p = path(dir.path(), i);
+                let f = File::create(&p).map_err(Error::spill(WRITING, &p))?;
+                Ok(BufWriter::with_capacity(1 << 16, f))
             })
-            .collect::<io::Result<_>>()?;
+            .collect::<Result<_>>()?;
         Ok(CatalogueSpill { dir, files })
     }
 
-    pub(super) fn write(&mut self, part: &CataloguePart) {
-        let file = &mut self.files[(part.template.0 >> 58) as usize % PARTS];
-        write_part(file, part).unwrap_or_else(|e| fail("writing", e));
+    pub(super) fn write(&mut self, part: &CataloguePart) -> Result<()> {
+        let i = (part.template.0 >> 58) as usize % PARTS;
+        write_part(&mut self.files[i], part).map_err(|source| Error::Spill {
+            path: path(self.dir.path(), i),
+            what: WRITING,
+            source,
+        })
     }
 
     /// Replays every file: the number of distinct templates, and the first `top` rows in
     /// catalogue order.
-    pub(super) fn finish(self, top: usize) -> (u64, Vec<(TemplateId, CatalogueEntry)>) {
+    pub(super) fn finish(self, top: usize) -> Result<(u64, Vec<(TemplateId, CatalogueEntry)>)> {
         let mut distinct = 0u64;
         let mut best: Vec<(TemplateId, CatalogueEntry)> = Vec::new();
         for (i, file) in self.files.into_iter().enumerate() {
-            file.into_inner().map_err(|e| e.into_error()).unwrap_or_else(|e| fail("writing", e));
             let p = path(self.dir.path(), i);
+            file.into_inner().map_err(|e| Error::spill(WRITING, &p)(e.into_error()))?;
             let mut catalogue = FxHashMap::default();
-            replay(&p, &mut catalogue).unwrap_or_else(|e| fail("reading", e));
+            replay(&p, &mut catalogue)
+                .map_err(Error::spill("reading the span catalogue from", &p))?;
             let _ = std::fs::remove_file(&p);
             distinct += catalogue.len() as u64;
             best.extend(catalogue);
             best.sort_by(catalogue_order);
             best.truncate(top);
         }
-        (distinct, best)
+        Ok((distinct, best))
     }
 }
 
@@ -125,5 +130,96 @@ fn replay(path: &Path, catalogue: &mut FxHashMap<TemplateId, CatalogueEntry>) ->
             masked: None,
         };
         add_part(catalogue, &part);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Class;
+    use crate::flag::PartKind;
+
+    fn part(template: u64, text: &[u8]) -> CataloguePart<'_> {
+        CataloguePart {
+            template: TemplateId(template),
+            kind: PartKind::CrossPage,
+            class: Class::Share,
+            lines: 1,
+            key: BlockHash(template),
+            doc: DocId(0),
+            site: SiteKey(1),
+            id: "doc-0",
+            text,
+            masked: None,
+        }
+    }
+
+    /// The message of `r`'s error, which must be a spill error.
+    fn spill_message<T>(r: Result<T>) -> String {
+        match r {
+            Err(e @ Error::Spill { .. }) => e.to_string(),
+            Err(e) => panic!("not a spill error: {e:?}"),
+            Ok(_) => panic!("no error"),
+        }
+    }
+
+    #[test]
+    fn spilled_parts_replay_into_the_catalogue() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spill = CatalogueSpill::new(Some(dir.path())).unwrap();
+        for t in [1u64, 1 << 60, 1] {
+            spill.write(&part(t, b"Share this | Tweet")).unwrap();
+        }
+        let (distinct, rows) = spill.finish(10).unwrap();
+        assert_eq!((distinct, rows.len()), (2, 2));
+        assert_eq!(rows[0].1.docs, 1);
+        // The folder goes with the spill.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_temp_dir_under_a_file_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("file"), "x").unwrap();
+        let bad = dir.path().join("file").join("sub");
+        let message = spill_message(CatalogueSpill::new(Some(&bad)));
+        assert_eq!(
+            message,
+            format!("creating a folder for the span catalogue in {}", bad.display())
+        );
+    }
+
+    #[test]
+    fn a_temp_dir_removed_before_the_replay_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = dir.path().join("spill");
+        std::fs::create_dir(&temp).unwrap();
+        let mut spill = CatalogueSpill::new(Some(&temp)).unwrap();
+        spill.write(&part(1, b"Share this | Tweet")).unwrap();
+        let spans = spill.dir.path().to_path_buf();
+        std::fs::remove_dir_all(&temp).unwrap();
+        let message = spill_message(spill.finish(10));
+        assert_eq!(
+            message,
+            format!("reading the span catalogue from {}", spans.join("spans-00.bin").display())
+        );
+    }
+
+    /// A full disk: the part's file is swapped for `/dev/full`, where every write fails.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spill = CatalogueSpill::new(Some(dir.path())).unwrap();
+        let full = File::options().write(true).open("/dev/full").unwrap();
+        spill.files[0] = BufWriter::with_capacity(16, full);
+        let name = path(spill.dir.path(), 0);
+        let message = spill_message(spill.write(&part(1, b"Share this | Tweet")));
+        assert_eq!(message, format!("writing the span catalogue to {}", name.display()));
+        // Through the buffer, the failure shows when the buffer is flushed.
+        spill.files[0] = BufWriter::new(File::options().write(true).open("/dev/full").unwrap());
+        spill.write(&part(1, b"Share this | Tweet")).unwrap();
+        let message = spill_message(spill.finish(10));
+        assert_eq!(message, format!("writing the span catalogue to {}", name.display()));
     }
 }

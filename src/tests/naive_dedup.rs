@@ -59,7 +59,7 @@ fn naive_clusters(docs: &[Vec<u16>], n: usize, threshold: f64) -> BTreeSet<Vec<u
 
 fn fast_clusters(docs: &[Vec<u16>], config: &DedupConfig) -> BTreeSet<Vec<u32>> {
     let hasher = MinHasher::new(config.permutations, config.seed);
-    let mut sigs = Signatures::new(config);
+    let mut sigs = Signatures::new(config).expect("signatures");
     for (i, d) in docs.iter().enumerate() {
         let words = word_hashes(d);
         let sh = shingles(&words, config.shingle_words);
@@ -77,9 +77,9 @@ fn fast_clusters(docs: &[Vec<u16>], config: &DedupConfig) -> BTreeSet<Vec<u32>> 
             minhash,
             lead,
         };
-        sigs.push(&format!("doc-{i}"), SiteKey(0), &sig);
+        sigs.push(&format!("doc-{i}"), SiteKey(0), &sig).expect("push");
     }
-    let dups = find_duplicates(&sigs, config, &Counts::default());
+    let dups = find_duplicates(&sigs, config, &Counts::default()).expect("duplicates");
     dups.clusters
         .iter()
         .map(|c| {

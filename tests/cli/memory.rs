@@ -115,8 +115,8 @@ fn capped_scan_spills_and_writes_what_the_uncapped_scan_writes() {
     }
 }
 
-/// The cap makes the count spill: with a temporary "folder" that is a file, the capped scan
-/// fails to write its runs and says so; the uncapped one never writes any.
+/// With a temporary "folder" that is a file, the capped scan, which would spill, says it
+/// cannot use it; the uncapped one never writes there, and runs.
 #[test]
 fn capped_scan_reports_a_temp_dir_it_cannot_use() {
     let t = CliTest::new();
@@ -136,6 +136,36 @@ fn capped_scan_reports_a_temp_dir_it_cannot_use() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("not-a-folder"));
+}
+
+/// A `--temp-dir` under a regular file, or missing, stops a capped `scan` or `count` before
+/// its first pass: exit status 2 and an error that names the folder, not a panic.
+#[test]
+fn capped_runs_name_a_temp_dir_they_cannot_make_folders_in() {
+    let t = CliTest::new();
+    let corpus = t.write("crawl.jsonl", "{\"id\": \"a\", \"text\": \"one\\ntwo\\n\"}\n");
+    t.write("file", "x");
+    for temp in [t.path("file").join("sub"), t.path("missing")] {
+        let shown = temp.display().to_string();
+        for command in ["scan", "count"] {
+            let out = t.path(&format!("{command}.out"));
+            let run = chaff()
+                .args([command, "--quiet", "--max-memory", "4M", "--temp-dir"])
+                .arg(&temp)
+                .arg(if command == "scan" { "--report" } else { "-o" })
+                .arg(&out)
+                .arg(&corpus)
+                .assert()
+                .code(2);
+            let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+            assert!(
+                stderr.contains(&format!("creating a temporary folder in {shown}")),
+                "{command} {shown}: {stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "{command} {shown}: {stderr}");
+            assert!(!out.exists(), "{command} {shown}: wrote its output");
+        }
+    }
 }
 
 /// `count` under a cap writes the very bytes it writes without one (the rows are exact and
