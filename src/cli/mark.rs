@@ -9,6 +9,9 @@ use super::ExitStatus;
 /// annotations, clean, removed). With the same inputs and flags, the outputs are byte for byte
 /// those of one `scan` over all inputs.
 #[derive(Debug, clap::Args)]
+// Its own group id: clap names a flattened struct's group after the type, and the scan flags
+// flattened below are `Args` too (a debug build's check of the command panicked on it).
+#[group(id = "MarkArgs")]
 pub struct Args {
     /// Counts files (`chaff merge` output; several partitions or unmerged shards are summed).
     #[arg(long, required = true, value_name = "COUNTS")]

@@ -73,3 +73,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Gen(args) => gen::run(args, &cli.global),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// Clap checks a command's definition only in debug builds, and only for the subcommand
+    /// that runs; this checks every subcommand in any build (a clash of group names once
+    /// made `chaff mark` panic in debug builds alone).
+    #[test]
+    fn every_subcommand_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}
