@@ -341,16 +341,47 @@ pub fn classify_document(
 /// catalogued under (the template's family). Shared, so that a cache hit copies no text.
 type PartResult = (Class, Vec<Class>, std::sync::Arc<Template>, crate::template::TemplateId);
 
-/// Parts remembered per thread before the memory is cleared.
-const PART_CACHE_ENTRIES: usize = 1 << 14;
+/// Parts remembered per thread in each of the cache's two generations.
+const PART_CACHE_ENTRIES: usize = 1 << 15;
+
+/// Parts classified lately, in two generations: a full young generation becomes the old one
+/// (the previous old one is dropped), and a part found in the old generation moves back to the
+/// young one. Parts that stand on many pages, a site's header on each of its pages, stay; a
+/// part seen once, a byline with its own date, passes through. Clearing one table of 16 Ki
+/// parts when it was full, as before, dropped every site's template with it. Recurring parts
+/// found in the cache on a 256 MiB generated crawl: 48% that way; with two generations of 16
+/// Ki, 65%; of 32 Ki, 75% (about 20 MiB more at peak); of 64 Ki, 80% (45 MiB more); with no
+/// limit, 83%.
+#[derive(Default)]
+struct PartCache {
+    young: rustc_hash::FxHashMap<u128, PartResult>,
+    old: rustc_hash::FxHashMap<u128, PartResult>,
+}
+
+impl PartCache {
+    fn get(&mut self, key: u128) -> Option<PartResult> {
+        if let Some(hit) = self.young.get(&key) {
+            return Some(hit.clone());
+        }
+        let hit = self.old.remove(&key)?;
+        self.insert(key, hit.clone());
+        Some(hit)
+    }
+
+    fn insert(&mut self, key: u128, result: PartResult) {
+        if self.young.len() >= PART_CACHE_ENTRIES {
+            self.old = std::mem::take(&mut self.young);
+        }
+        self.young.insert(key, result);
+    }
+}
 
 thread_local! {
     /// The same header, footer or menu stands on every page of a site, and its class and
     /// template depend only on its lines and where it stands: remembered by a 128-bit hash of
     /// those (a wrong hit is as likely as two random 128-bit numbers being equal), which spares
     /// the classifiers and the masking regexes most of their work.
-    static PART_CACHE: std::cell::RefCell<rustc_hash::FxHashMap<u128, PartResult>> =
-        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+    static PART_CACHE: std::cell::RefCell<PartCache> = std::cell::RefCell::default();
 }
 
 /// [`Classifiers::classify`] and [`template_of`] of one part, through the thread's cache when
@@ -368,17 +399,11 @@ fn classify_part(classifiers: &Classifiers, pv: &PartView, recurring: bool) -> P
         key.update(r.as_bytes());
     }
     let key = key.digest128();
-    if let Some(hit) = PART_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+    if let Some(hit) = PART_CACHE.with(|c| c.borrow_mut().get(key)) {
         return hit;
     }
     let result = classify_part_uncached(classifiers, pv);
-    PART_CACHE.with(|c| {
-        let mut cache = c.borrow_mut();
-        if cache.len() >= PART_CACHE_ENTRIES {
-            cache.clear();
-        }
-        cache.insert(key, result.clone());
-    });
+    PART_CACHE.with(|c| c.borrow_mut().insert(key, result.clone()));
     result
 }
 
