@@ -279,52 +279,60 @@ pub fn learn_docs(
     let mut docs_done = 0u64;
     let classify = results.is_some();
     let mut outcome = Ok(());
-    read_batches(files, Vec::new(), &config.read, |rx, bytes| {
-        for batch in rx {
-            type Learnt = (u64, Option<DocSignature>, Vec<u8>);
-            let learnt: Vec<Option<Learnt>> = batch
-                .par_iter()
-                .map(|item| {
-                    let doc = item.as_ref().ok()?;
-                    let (view, spans) = flagger.flag(&doc.text, &doc.site);
-                    let sig = signer.as_ref().map(|s| s.sign(&doc.text, &doc.site, &view, &spans));
-                    let kept = kept_bytes(&view, &spans);
-                    let mut record = Vec::new();
-                    if classify {
-                        let result = classify_flagged(
-                            &classifiers,
-                            &config.paywall,
-                            None,
-                            doc,
-                            &view,
-                            spans,
-                        );
-                        crate::result_file::encode(doc.seq.0, &result, &mut record);
-                    }
-                    Some((kept, sig, record))
-                })
-                .collect();
-            for (item, result) in batch.iter().zip(learnt) {
-                let (Ok(doc), Some((kept_len, sig, record))) = (item, result) else { continue };
-                if let Some(out) = results.as_deref_mut() {
-                    if let Err(e) = out.write(&record) {
-                        outcome = Err(e);
-                        return;
-                    }
+    type Learnt = (u64, Option<DocSignature>, Vec<u8>);
+    let learn_batch = |batch: &[Item]| -> Vec<Option<Learnt>> {
+        batch
+            .par_iter()
+            .map(|item| {
+                let doc = item.as_ref().ok()?;
+                let (view, spans) = flagger.flag(&doc.text, &doc.site);
+                let sig = signer.as_ref().map(|s| s.sign(&doc.text, &doc.site, &view, &spans));
+                let kept = kept_bytes(&view, &spans);
+                let mut record = Vec::new();
+                if classify {
+                    let result =
+                        classify_flagged(&classifiers, &config.paywall, None, doc, &view, spans);
+                    crate::result_file::encode(doc.seq.0, &result, &mut record);
                 }
-                let site = SiteKey::of(&doc.site);
-                learned.kept.push((site, kept_len));
-                if let (Some(sigs), Some(sig)) = (learned.signatures.as_mut(), sig) {
-                    debug_assert_eq!(doc.seq.0 as usize, sigs.len());
-                    if let Err(e) = sigs.push(&doc.id, site, &sig) {
-                        // Dropping the receiver stops the reader.
-                        outcome = Err(e);
-                        return;
-                    }
+                Some((kept, sig, record))
+            })
+            .collect()
+    };
+    // What one batch taught, kept in input order: on one thread, while the next batch is being
+    // flagged.
+    let mut keep = |batch: &[Item], learnt: Vec<Option<Learnt>>| -> Result<u64> {
+        for (item, result) in batch.iter().zip(learnt) {
+            let (Ok(doc), Some((kept_len, sig, record))) = (item, result) else { continue };
+            if let Some(out) = results.as_deref_mut() {
+                out.write(&record)?;
+            }
+            let site = SiteKey::of(&doc.site);
+            learned.kept.push((site, kept_len));
+            if let (Some(sigs), Some(sig)) = (learned.signatures.as_mut(), sig) {
+                debug_assert_eq!(doc.seq.0 as usize, sigs.len());
+                sigs.push(&doc.id, site, &sig)?;
+            }
+        }
+        Ok(batch.len() as u64)
+    };
+    read_batches(files, Vec::new(), &config.read, |rx, bytes| {
+        let mut pending: Option<(Vec<Item>, Vec<Option<Learnt>>)> = None;
+        for batch in rx.into_iter().map(Some).chain([None]) {
+            let previous = pending.take();
+            let (learnt, step) = rayon::join(
+                || batch.as_deref().map(learn_batch),
+                || previous.map_or(Ok(0), |(b, l)| keep(&b, l)),
+            );
+            match step {
+                Ok(n) => docs_done += n,
+                Err(e) => {
+                    // Dropping the receiver stops the reader.
+                    outcome = Err(e);
+                    return;
                 }
             }
-            docs_done += batch.len() as u64;
             progress.update(bytes.load(Ordering::Relaxed), docs_done);
+            pending = batch.zip(learnt);
         }
     });
     progress.finish();
