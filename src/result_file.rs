@@ -7,9 +7,11 @@
 //! site's median kept length ([`PaywallCut`]), and the duplicate cluster. Everything else is
 //! written here, in input order, one length-prefixed record per document, integers as
 //! LEB128, compressed, and read back in the same order; the last pass re-reads the inputs
-//! only for their text. Without a memory cap the results stay in memory (about 5% of the
-//! input's size); under one they go to an unnamed temporary file (gone when closed, or when
-//! the process dies). Nothing else ever reads them, so the encoding carries no version.
+//! only for their text. Without a memory cap the results stay in memory (14% of the input's
+//! size on a generated crawl: 36 MB for 256 MiB); under one they go to an unnamed temporary
+//! file (gone when closed, or when the process dies). Nothing else ever reads them, so the
+//! encoding carries no version. (Writing a template met before as a reference to it was
+//! tried: zstd already finds those repeats, and the references made the file 4% larger.)
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
