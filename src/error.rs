@@ -64,5 +64,15 @@ impl Error {
     }
 }
 
+/// The message of `r`'s error, which must be a spill error (for the spill tests).
+#[cfg(test)]
+pub(crate) fn spill_message<T>(r: Result<T>) -> String {
+    match r {
+        Err(e @ Error::Spill { .. }) => e.to_string(),
+        Err(e) => panic!("not a spill error: {e:?}"),
+        Ok(_) => panic!("no error"),
+    }
+}
+
 /// Result with the library's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

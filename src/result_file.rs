@@ -14,7 +14,7 @@
 //! tried: zstd already finds those repeats, and the references made the file 4% larger.)
 
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -87,54 +87,24 @@ impl ResultWriter {
     /// Ends writing; the reader starts at the first record.
     pub fn into_reader(self) -> Result<ResultReader> {
         let dir = self.dir;
-        let source = match self.out.finish().map_err(|e| spill_error(&dir, e))? {
-            Sink::Memory(v) => Source::Memory(io::Cursor::new(v)),
-            Sink::File(f) => {
-                let mut file = f.into_inner().map_err(|e| spill_error(&dir, e.into_error()))?;
-                file.rewind().map_err(|e| spill_error(&dir, e))?;
-                Source::File(BufReader::with_capacity(1 << 20, file))
-            }
-        };
+        let source: Box<dyn BufRead + Send> =
+            match self.out.finish().map_err(|e| spill_error(&dir, e))? {
+                Sink::Memory(v) => Box::new(io::Cursor::new(v)),
+                Sink::File(f) => {
+                    let mut file = f.into_inner().map_err(|e| spill_error(&dir, e.into_error()))?;
+                    file.rewind().map_err(|e| spill_error(&dir, e))?;
+                    Box::new(BufReader::with_capacity(1 << 20, file))
+                }
+            };
         let input =
             zstd::stream::read::Decoder::with_buffer(source).map_err(|e| spill_error(&dir, e))?;
         Ok(ResultReader { input, dir, record: Vec::new() })
     }
 }
 
-/// Where the compressed results are read from.
-enum Source {
-    Memory(io::Cursor<Vec<u8>>),
-    File(BufReader<File>),
-}
-
-impl Read for Source {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Source::Memory(c) => c.read(buf),
-            Source::File(f) => f.read(buf),
-        }
-    }
-}
-
-impl io::BufRead for Source {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        match self {
-            Source::Memory(c) => c.fill_buf(),
-            Source::File(f) => f.fill_buf(),
-        }
-    }
-
-    fn consume(&mut self, n: usize) {
-        match self {
-            Source::Memory(c) => c.consume(n),
-            Source::File(f) => f.consume(n),
-        }
-    }
-}
-
 /// Reads the records back, in the order they were written.
 pub struct ResultReader {
-    input: zstd::stream::read::Decoder<'static, Source>,
+    input: zstd::stream::read::Decoder<'static, Box<dyn BufRead + Send>>,
     dir: PathBuf,
     record: Vec<u8>,
 }

@@ -719,6 +719,7 @@ fn round(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::spill_message;
 
     /// A signature whose values are `seed` and up: equal seeds make exact copies.
     fn sig(config: &DedupConfig, seed: u32) -> DocSignature {
@@ -739,15 +740,6 @@ mod tests {
             memory_budget: Some(1 << 20),
             temp_dir: Some(temp_dir.to_path_buf()),
             ..DedupConfig::default()
-        }
-    }
-
-    /// The message of `r`'s error, which must be a spill error.
-    fn spill_message<T>(r: Result<T>) -> String {
-        match r {
-            Err(e @ Error::Spill { .. }) => e.to_string(),
-            Err(e) => panic!("not a spill error: {e:?}"),
-            Ok(_) => panic!("no error"),
         }
     }
 

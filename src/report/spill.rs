@@ -137,6 +137,7 @@ fn replay(path: &Path, catalogue: &mut FxHashMap<TemplateId, CatalogueEntry>) ->
 mod tests {
     use super::*;
     use crate::classify::Class;
+    use crate::error::spill_message;
     use crate::flag::PartKind;
 
     fn part(template: u64, text: &[u8]) -> CataloguePart<'_> {
@@ -151,15 +152,6 @@ mod tests {
             id: "doc-0",
             text,
             masked: None,
-        }
-    }
-
-    /// The message of `r`'s error, which must be a spill error.
-    fn spill_message<T>(r: Result<T>) -> String {
-        match r {
-            Err(e @ Error::Spill { .. }) => e.to_string(),
-            Err(e) => panic!("not a spill error: {e:?}"),
-            Ok(_) => panic!("no error"),
         }
     }
 
