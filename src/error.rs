@@ -45,6 +45,9 @@ pub enum Error {
     /// A learned file is damaged, of another version, or learned with other settings.
     #[error("learned file {}: {message}", .path.display())]
     LearnedFile { path: PathBuf, message: String },
+    /// A clusters file is damaged, of another version, or made with other settings.
+    #[error("clusters file {}: {message}", .path.display())]
+    ClustersFile { path: PathBuf, message: String },
     /// A setting is out of its range.
     #[error("invalid setting: {0}")]
     Config(String),

@@ -135,13 +135,12 @@ fn read_u8<R: Read>(r: &mut R) -> io::Result<u8> {
     Ok(b[0])
 }
 
-/// Reads one learned file, appending its documents to `into` (whose signatures, when
-/// duplicate detection is on, were made with `dedup`). Returns its header.
-pub fn read_into(
-    path: &Path,
-    dedup: Option<&DedupConfig>,
-    into: &mut LearnedDocs,
-) -> Result<LearnedHeader> {
+type Body = HashingReader<
+    zstd::stream::read::Decoder<'static, io::BufReader<io::BufReader<std::fs::File>>>,
+>;
+
+/// Opens a learned file: its header, and the reader of its documents.
+fn open(path: &Path) -> Result<(LearnedHeader, Body)> {
     let io_err = |source: io::Error| Error::Read { path: path.to_path_buf(), source };
     let mut file = io::BufReader::new(std::fs::File::open(path).map_err(io_err)?);
     let mut magic = [0u8; 8];
@@ -167,6 +166,23 @@ pub fn read_into(
     r.read_exact(&mut json).map_err(corrupt)?;
     let header: LearnedHeader =
         serde_json::from_slice(&json).map_err(|e| bad(path, format!("bad header: {e}")))?;
+    Ok((header, r))
+}
+
+/// The header of a learned file alone (what it was learned from, and with which settings).
+pub fn read_header(path: &Path) -> Result<LearnedHeader> {
+    open(path).map(|(header, _)| header)
+}
+
+/// Reads one learned file, appending its documents to `into` (whose signatures, when
+/// duplicate detection is on, were made with `dedup`). Returns its header.
+pub fn read_into(
+    path: &Path,
+    dedup: Option<&DedupConfig>,
+    into: &mut LearnedDocs,
+) -> Result<LearnedHeader> {
+    let (header, mut r) = open(path)?;
+    let corrupt = |e: io::Error| bad(path, format!("corrupt body: {e}"));
     // Compared as written: the memory settings of a run are not part of what was learned.
     let same = serde_json::to_value(&header.dedup).ok() == serde_json::to_value(dedup).ok();
     if !same {

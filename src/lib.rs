@@ -42,6 +42,7 @@
 
 pub mod block;
 pub mod classify;
+pub mod clusters;
 pub mod count;
 pub mod dedup;
 pub mod doc;

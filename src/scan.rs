@@ -21,6 +21,7 @@ use crate::block::LineView;
 use crate::classify::{
     classify_document, Classifiers, DocClasses, LineTexts, PaywallConfig, PaywallCut,
 };
+use crate::clusters::{ClustersFile, DuplicateData, ShardEntry};
 use crate::count::format::CountsHeader;
 use crate::count::{CountTable, Counts, MemoryConfig, Merge, SeenDocs, SiteKey};
 use crate::dedup::content::{DocSignature, Signer};
@@ -685,6 +686,7 @@ pub fn mark_with_counts(
     paths: &[std::path::PathBuf],
     counts_files: &[&std::path::Path],
     learned_files: &[&std::path::Path],
+    clusters_file: Option<&std::path::Path>,
     config: &ScanConfig,
     progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
@@ -692,47 +694,175 @@ pub fn mark_with_counts(
     config.memory.check_temp_dir()?;
     let counts = read_counts_for(counts_files, config)?;
     let (files, problems) = expand(paths, config)?;
+    if let Some(path) = clusters_file {
+        return mark_with_clusters(path, &files, problems, &counts, config, progress, sinks);
+    }
     if learned_files.is_empty() {
         return learn_and_mark(&files, problems, &counts, config, progress, sinks);
     }
     if let Some(dedup) = &config.dedup {
         dedup.validate()?;
     }
-    let mut learned = LearnedDocs {
-        kept: Vec::new(),
-        signatures: config.dedup.as_ref().map(Signatures::new).transpose()?,
-    };
     let wanted = counts_header(config, None);
+    let corpus_documents = counts.documents + counts.duplicates;
+    let (learned, shards) =
+        read_learned(learned_files, &wanted, corpus_documents, config.dedup.as_ref())?;
     let ours = input_names(&files);
-    let mut first_doc = None;
-    for path in learned_files {
-        let before = learned.kept.len() as u64;
-        let header = crate::learned::read_into(path, config.dedup.as_ref(), &mut learned)?;
-        let bad = |message: &str| Error::LearnedFile {
-            path: path.to_path_buf(),
-            message: message.to_string(),
-        };
-        if !header.counts.compatible(&wanted)
-            || header.counts_documents != counts.documents + counts.duplicates
-        {
-            return Err(bad("learned against other counts or settings than this run's"));
-        }
-        if header.inputs == ours {
-            if first_doc.is_some() {
-                return Err(bad("a second learned file of the same inputs"));
-            }
-            first_doc = Some(before);
-        }
-    }
-    let Some(first_doc) = first_doc else {
-        return Err(Error::Config(format!(
-            "none of the learned files was made from these inputs ({})",
-            ours.join(", ")
-        )));
-    };
+    let first_doc = our_shard(&shards, &ours, learned_files, "learned files")?;
     let profiles = SiteProfiles::of(&learned.kept);
     let marking = Marking { files: &files, problems, config, progress, stored: None };
     cluster_and_mark(marking, &counts, &profiles, learned.signatures.as_ref(), first_doc, sinks)
+}
+
+/// Reads every shard's learned file, in the corpus's input order, each checked to have been
+/// learned against counts made under `wanted` of `corpus_documents` documents, with `dedup`.
+fn read_learned(
+    learned_files: &[&std::path::Path],
+    wanted: &CountsHeader,
+    corpus_documents: u64,
+    dedup: Option<&DedupConfig>,
+) -> Result<(LearnedDocs, Vec<ShardEntry>)> {
+    let mut learned =
+        LearnedDocs { kept: Vec::new(), signatures: dedup.map(Signatures::new).transpose()? };
+    let mut shards = Vec::with_capacity(learned_files.len());
+    for path in learned_files {
+        let before = learned.kept.len() as u64;
+        let header = crate::learned::read_into(path, dedup, &mut learned)?;
+        if !header.counts.compatible(wanted) || header.counts_documents != corpus_documents {
+            return Err(Error::LearnedFile {
+                path: path.to_path_buf(),
+                message: "learned against other counts or settings than this run's".into(),
+            });
+        }
+        shards.push(ShardEntry {
+            inputs: header.inputs,
+            first_doc: before,
+            documents: header.documents,
+        });
+    }
+    Ok((learned, shards))
+}
+
+/// The first document of the shard whose inputs are `ours`; an error when none of `shards`
+/// (read from `files`, named `what`) is, or two are.
+fn our_shard(
+    shards: &[ShardEntry],
+    ours: &[String],
+    files: &[&std::path::Path],
+    what: &str,
+) -> Result<u64> {
+    let mut found = shards.iter().enumerate().filter(|(_, s)| s.inputs == ours);
+    let Some((_, shard)) = found.next() else {
+        return Err(Error::Config(format!(
+            "none of the {what} was made from these inputs ({})",
+            ours.join(", ")
+        )));
+    };
+    if let Some((second, _)) = found.next() {
+        let path =
+            files.get(second).or(files.first()).map_or_else(Default::default, |p| p.to_path_buf());
+        let message = format!("a second shard of the same inputs in the {what}");
+        return Err(Error::Config(format!("{}: {message}", path.display())));
+    }
+    Ok(shard.first_doc)
+}
+
+/// The reduce step after learn (`chaff cluster`): reads every shard's learned file (in the
+/// corpus's input order) and writes the site medians, the duplicate clusters and where each
+/// shard stands in the corpus to `output`, once, so that each `mark --clusters` task reads
+/// those instead of every shard's signatures. The settings are those the shards were learned
+/// with (the first file's); `memory` bounds the clustering.
+pub fn cluster_to_file(
+    counts_files: &[&std::path::Path],
+    learned_files: &[&std::path::Path],
+    output: &std::path::Path,
+    memory: &MemoryConfig,
+) -> Result<()> {
+    let Some(first) = learned_files.first() else {
+        return Err(Error::Config("no learned files to cluster".into()));
+    };
+    memory.check_temp_dir()?;
+    let wanted = crate::learned::read_header(first)?;
+    let dedup = wanted.dedup.clone().map(|d| DedupConfig {
+        memory_budget: memory.signature_budget(),
+        temp_dir: memory.temp_dir.clone(),
+        ..d
+    });
+    if let Some(dedup) = &dedup {
+        dedup.validate()?;
+    }
+    let (header, counts) = crate::count::format::read_counts(counts_files)?;
+    let corpus_documents = counts.documents + counts.duplicates;
+    if !header.compatible(&wanted.counts) || wanted.counts_documents != corpus_documents {
+        return Err(Error::LearnedFile {
+            path: first.to_path_buf(),
+            message: "learned against other counts or settings than these counts files".into(),
+        });
+    }
+    let (learned, shards) =
+        read_learned(learned_files, &wanted.counts, corpus_documents, dedup.as_ref())?;
+    let profiles = SiteProfiles::of(&learned.kept);
+    let duplicates = dedup
+        .as_ref()
+        .zip(learned.signatures.as_ref())
+        .map(|(dedup, sigs)| find_duplicates(sigs, dedup, &counts))
+        .transpose()?;
+    let mut medians: Vec<(u64, u64)> =
+        profiles.median_kept.iter().map(|(site, &median)| (site.0, median)).collect();
+    medians.sort_unstable();
+    let contents = ClustersFile {
+        counts: wanted.counts,
+        counts_documents: corpus_documents,
+        dedup: wanted.dedup,
+        shards,
+        medians,
+        duplicates: duplicates.as_ref().map(DuplicateData::of),
+    };
+    crate::clusters::write(output, &contents)
+}
+
+/// Marks `files` (one shard) against what `chaff cluster` wrote to `path`.
+fn mark_with_clusters(
+    path: &std::path::Path,
+    files: &[InputFile],
+    problems: Vec<InputProblem>,
+    counts: &Counts,
+    config: &ScanConfig,
+    progress: &dyn Progress,
+    sinks: &mut [&mut dyn DocSink],
+) -> Result<Report> {
+    let contents = crate::clusters::read(path)?;
+    let bad = |message: &str| Error::ClustersFile {
+        path: path.to_path_buf(),
+        message: message.to_string(),
+    };
+    // Duplicate settings compared as written: the memory settings are not part of them.
+    let same_dedup =
+        serde_json::to_value(&contents.dedup).ok() == serde_json::to_value(&config.dedup).ok();
+    if !contents.counts.compatible(&counts_header(config, None))
+        || contents.counts_documents != counts.documents + counts.duplicates
+        || !same_dedup
+    {
+        return Err(bad("made from other counts or settings than this run's"));
+    }
+    let first_doc =
+        our_shard(&contents.shards, &input_names(files), &[path], "shards of the clusters file")?;
+    let profiles = SiteProfiles {
+        median_kept: contents
+            .medians
+            .iter()
+            .map(|&(site, median)| (SiteKey(site), median))
+            .collect(),
+    };
+    let duplicates = match contents.duplicates {
+        Some(data) => {
+            Some(data.into_duplicates().ok_or_else(|| bad("a document of a missing cluster"))?)
+        }
+        None => None,
+    };
+    let learned =
+        Learned { counts, profiles: &profiles, duplicates: duplicates.as_ref(), first_doc };
+    mark(files, problems, learned, config, progress, sinks, None)
 }
 
 /// The inputs and settings of a mark pass, and the results the learn pass kept of them.

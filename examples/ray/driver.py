@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run chaff's count -> merge -> mark flow (docs/distributed.md) as Ray tasks.
+"""Run chaff's count -> merge -> learn -> cluster -> mark flow (docs/distributed.md) as Ray tasks.
 
     python driver.py --chaff /shared/bin/chaff --work /shared/run --partitions 3 \\
         /shared/crawl/shard-00000.jsonl /shared/crawl/shard-00001.jsonl ...
@@ -7,8 +7,10 @@
 One task per input shard runs `chaff count`, one task per hash partition runs
 `chaff merge --partition i/n` over every shard's counts, one task per shard runs
 `chaff learn` against all the partitions (each document's kept length and duplicate
-signature), and one task per shard runs `chaff mark` against all the partitions and every
-shard's learned file, so that each shard is marked exactly as one scan would mark it. Ray only schedules the binary over paths: the
+signature), one task runs `chaff cluster` over every shard's learned file (the site medians
+and the duplicate clusters, worked out once), and one task per shard runs `chaff mark`
+against all the partitions and that clusters file, so that each shard is marked exactly as
+one scan would mark it. Ray only schedules the binary over paths: the
 inputs, the chaff binary and --work must be on a path every node sees (a shared file
 system), and no counts ever pass through Ray's object store.
 
@@ -17,6 +19,7 @@ Outputs under --work:
     counts/K.counts            the counts of shard K
     parts/part-I.counts        hash partition I of N of the merged counts
     learned/K.learned          what was learned of shard K
+    corpus.clusters            the site medians and duplicate clusters of the corpus
     out/K.report.json          report and annotations of shard K (its documents, marked
     out/K.spans.jsonl          as one scan of the whole corpus marks them)
     out/all.report.json        with --whole: one mark task over every shard, byte for byte
@@ -149,8 +152,19 @@ def run(args: argparse.Namespace, chaff: str, work: str, shards: list[str]) -> N
         a for k in range(len(shards)) for a in ("--learned", f"{work}/learned/{k}.learned")
     ]
 
-    # And again: one mark per shard, after every learn (with --whole, one over them all,
-    # which learns for itself).
+    # Reduce again: one cluster task over every shard's learned file, so that no mark task
+    # reads the signatures of the whole corpus.
+    clusters = task.remote(
+        [
+            chaff, "cluster", "--quiet", *with_counts, *with_learned,
+            "-o", f"{work}/corpus.clusters",
+        ],
+        *learns,
+    )
+    with_clusters = ["--clusters", f"{work}/corpus.clusters"]
+
+    # And again: one mark per shard, after the cluster task (with --whole, one over them
+    # all, which learns for itself).
     def mark(inputs: list[str], name: str, learned: list[str]):
         outputs = [
             "--report", f"{work}/out/{name}.report.json",
@@ -160,12 +174,12 @@ def run(args: argparse.Namespace, chaff: str, work: str, shards: list[str]) -> N
             chaff, "mark", *common, *flags, *dedup_flags, *mark_flags, *with_counts, *learned,
             *outputs, *inputs,
         ]
-        return task.remote(argv, *parts, *learns)
+        return task.remote(argv, *parts, clusters)
 
-    marks = [mark([shard], str(k), with_learned) for k, shard in enumerate(shards)]
+    marks = [mark([shard], str(k), with_clusters) for k, shard in enumerate(shards)]
     if args.whole:
         marks.append(mark(shards, "all", []))
-    for line in ray.get(counts + parts + learns + marks):
+    for line in ray.get(counts + parts + learns + [clusters] + marks):
         print(line)
     print(
         f"driver: {len(shards)} shards, {n} partitions"

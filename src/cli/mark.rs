@@ -21,12 +21,23 @@ pub struct Args {
     /// one scan of the whole corpus would mark them (paywall truncation against each site's
     /// median page, duplicate clusters across shards). Without, both are judged on the inputs
     /// alone.
-    #[arg(long, value_name = "LEARNED")]
+    #[arg(long, value_name = "LEARNED", conflicts_with = "clusters")]
     pub learned: Vec<PathBuf>,
+    /// The clusters file of the corpus (`chaff cluster` output): the site medians and the
+    /// duplicate clusters worked out once from every shard's learned file, so that each mark
+    /// task reads those instead of every shard's signatures. It gives the same outputs as
+    /// `--learned` with every shard's learned file.
+    #[arg(long, value_name = "FILE")]
+    pub clusters: Option<PathBuf>,
     #[command(flatten)]
     pub scan: super::scan::Args,
 }
 
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
-    super::scan::run_with(&args.scan, global, Some((&args.counts, &args.learned)))
+    let distributed = super::scan::Distributed {
+        counts: &args.counts,
+        learned: &args.learned,
+        clusters: args.clusters.as_deref(),
+    };
+    super::scan::run_with(&args.scan, global, Some(distributed))
 }

@@ -1,6 +1,7 @@
 //! Command-line layer: clap types live here and nowhere else.
 
 pub mod args;
+pub mod cluster;
 pub mod count;
 pub mod eval;
 pub mod gen;
@@ -36,6 +37,9 @@ pub enum Command {
     /// Flag a shard against merged counts: its kept lengths and duplicate signatures, for
     /// marking shard by shard (map step).
     Learn(learn::Args),
+    /// Work out the site medians and duplicate clusters of the corpus once, from every shard's
+    /// learned file (reduce step).
+    Cluster(cluster::Args),
     /// Flag inputs against merged counts and write scan's outputs (last map step).
     Mark(mark::Args),
     /// Write a synthetic crawl (JSONL, text files or WARC) for tests and benchmarks.
@@ -69,6 +73,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Count(args) => count::run(args, &cli.global),
         Command::Merge(args) => merge::run(args, &cli.global),
         Command::Learn(args) => learn::run(args, &cli.global),
+        Command::Cluster(args) => cluster::run(args, &cli.global),
         Command::Mark(args) => mark::run(args, &cli.global),
         Command::Gen(args) => gen::run(args, &cli.global),
     })

@@ -86,12 +86,20 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     run_with(args, global, None)
 }
 
+/// What a mark task is given of a distributed run: counts files, and learned files or a
+/// clusters file.
+pub struct Distributed<'a> {
+    pub counts: &'a [PathBuf],
+    pub learned: &'a [PathBuf],
+    pub clusters: Option<&'a std::path::Path>,
+}
+
 /// Runs a scan, or with counts files (and learned files) the mark step of a distributed run:
 /// the same outputs.
 pub fn run_with(
     args: &Args,
     global: &GlobalArgs,
-    distributed: Option<(&[PathBuf], &[PathBuf])>,
+    distributed: Option<Distributed<'_>>,
 ) -> anyhow::Result<ExitStatus> {
     let mut config = args.scan_config()?;
     if args.drop_duplicates {
@@ -128,13 +136,14 @@ pub fn run_with(
     let bars = Bars::new(global.quiet);
     let report = match distributed {
         None => chaff::scan(&inputs.paths, &config, &bars, &mut sinks).context("scan failed")?,
-        Some((files, learned)) => {
-            let files: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
-            let learned: Vec<&std::path::Path> = learned.iter().map(PathBuf::as_path).collect();
+        Some(d) => {
+            let files: Vec<&std::path::Path> = d.counts.iter().map(PathBuf::as_path).collect();
+            let learned: Vec<&std::path::Path> = d.learned.iter().map(PathBuf::as_path).collect();
             chaff::scan::mark_with_counts(
                 &inputs.paths,
                 &files,
                 &learned,
+                d.clusters,
                 &config,
                 &bars,
                 &mut sinks,

@@ -438,7 +438,7 @@ pub struct Duplicate {
 }
 
 /// One member of a cluster.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ClusterMember {
     pub id: String,
     pub site: String,
@@ -449,7 +449,7 @@ pub struct ClusterMember {
 }
 
 /// A group of documents with the same content.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Cluster {
     /// `exact` when every member is an exact copy of the representative, else `near`.
     pub kind: DupKind,
@@ -465,7 +465,7 @@ pub struct Cluster {
 }
 
 /// Corpus-wide figures of duplicate detection.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DuplicateTotals {
     /// Documents whose content was too short to judge (fewer than `min_words` words): only
     /// an exact copy of the whole page is found for them.
@@ -509,6 +509,51 @@ impl Duplicates {
     pub fn is_representative(&self, doc: DocId) -> bool {
         self.links.get(&doc).is_some_and(|l| l.1.is_none())
     }
+
+    /// Every document in a cluster, in input order: its cluster's index, its kind (`None`
+    /// for the representative) and its similarity. With the totals and the clusters, all
+    /// there is to these duplicates (see [`Duplicates::from_parts`]).
+    pub fn links(&self) -> Vec<DuplicateLink> {
+        let mut links: Vec<DuplicateLink> = self
+            .links
+            .iter()
+            .map(|(&doc, &(cluster, kind, similarity))| DuplicateLink {
+                doc: doc.0,
+                cluster,
+                kind,
+                similarity,
+            })
+            .collect();
+        links.sort_unstable_by_key(|l| l.doc);
+        links
+    }
+
+    /// The duplicates of which `links` gave the links; `None` when a link names a cluster
+    /// that is not there.
+    pub fn from_parts(
+        totals: DuplicateTotals,
+        clusters: Vec<Cluster>,
+        links: &[DuplicateLink],
+    ) -> Option<Duplicates> {
+        let mut map = FxHashMap::default();
+        for l in links {
+            if l.cluster as usize >= clusters.len() {
+                return None;
+            }
+            map.insert(DocId(l.doc), (l.cluster, l.kind, l.similarity));
+        }
+        Some(Duplicates { totals, clusters, links: map })
+    }
+}
+
+/// A document's place in its cluster (see [`Duplicates::links`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateLink {
+    /// The document's index in the corpus's input order.
+    pub doc: u64,
+    pub cluster: u32,
+    pub kind: Option<DupKind>,
+    pub similarity: f64,
 }
 
 /// An edge between two documents, confirmed.

@@ -121,6 +121,40 @@ fn count_merge_mark_equals_one_scan() {
     assert!(per_shard == one_scan.1, "annotations differ (shard by shard)");
     assert!(alone != one_scan.1, "the crawl should hold documents judged across shards");
 
+    // The same through one cluster task: the medians and clusters worked out once, each mark
+    // task reading that file instead of every shard's signatures.
+    let clusters = t.path("corpus.clusters");
+    let mut args = vec!["cluster".to_string(), "--counts".into(), all.display().to_string()];
+    for l in &learned {
+        args.push("--learned".into());
+        args.push(l.display().to_string());
+    }
+    chaff().args(&args).arg("-o").arg(&clusters).assert().code(0);
+    let mut clustered = Vec::new();
+    for (i, shard) in shards.iter().enumerate() {
+        let args = ["mark", "--counts", all.to_str().unwrap(), "--clusters"];
+        let args = [&args[..], &[clusters.to_str().unwrap()]].concat();
+        let (report, spans) =
+            scan_outputs(&t, &format!("clustered{i}"), &args, std::slice::from_ref(shard));
+        clustered.extend(spans);
+        // Each shard's report holds the clusters of the whole corpus, as the scan's does.
+        let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
+        let scan: serde_json::Value = serde_json::from_slice(&one_scan.0).unwrap();
+        assert_eq!(report["duplicates"], scan["duplicates"], "shard {i}");
+    }
+    assert!(clustered == one_scan.1, "annotations differ (through cluster)");
+    // A shard that is not in the clusters file is refused, naming its inputs.
+    let stranger = t.write("stranger.jsonl", "{\"id\":\"x\",\"site\":\"s\",\"text\":\"Hi\"}\n");
+    chaff()
+        .args(["mark", "--quiet", "--site-field", "site", "--counts"])
+        .arg(&all)
+        .arg("--clusters")
+        .arg(&clusters)
+        .arg(&stranger)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("none of the shards of the clusters file"));
+
     // A shard whose learned file is missing is refused, naming the inputs.
     chaff()
         .args(["mark", "--quiet", "--site-field", "site", "--counts"])

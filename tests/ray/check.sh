@@ -4,13 +4,15 @@
 #   tests/ray/check.sh [path/to/chaff]    (default: the release build; ./test.sh builds it)
 #
 # 1. A generated crawl (`chaff gen --size 8M --sites 20 --seed 1`) in 4 shards of 2 MiB.
-# 2. The driver: 4 count tasks, 3 merge tasks (--partition i/3), 4 learn tasks, 4 mark
-#    tasks (each against every shard's learned file) and one mark task over all 4 shards
-#    (--whole), on the local cluster that `ray.init()` starts.
+# 2. The driver: 4 count tasks, 3 merge tasks (--partition i/3), 4 learn tasks, one cluster
+#    task (over every shard's learned file), 4 mark tasks (each against the clusters file)
+#    and one mark task over all 4 shards (--whole), on the local cluster that `ray.init()`
+#    starts.
 # 3. One `chaff scan` over the same shards with the same flags. The whole-corpus mark must
 #    give byte for byte its report and its annotations; the per-shard annotations,
 #    concatenated in shard order, must give its annotations byte for byte too (paywall
-#    truncation and duplicate clusters included: they come from every shard's learned file).
+#    truncation and duplicate clusters included: they come from the clusters file, made of
+#    every shard's learned file).
 #
 # Needs python3 (3.11 here): creates $CARGO_TARGET_DIR/venv-ray (target/ by default) with
 # `pip install ray==$RAY_VERSION` when it is missing, about 20 s; the check itself takes
@@ -59,9 +61,10 @@ cmp -s "$out/all.spans.jsonl" "$work/scan.spans.jsonl" ||
 for k in 0 1 2 3; do
     [[ -s $out/$k.report.json ]] || fail "no report for shard $k"
 done
+[[ -s $work/ray/corpus.clusters ]] || fail "no clusters file"
 
 cat "$out"/{0,1,2,3}.spans.jsonl >"$work/shards.spans.jsonl"
-# Each shard marked against what was learned of every shard: the scan's annotations, in
+# Each shard marked against the clusters of every shard: the scan's annotations, in
 # shard order, byte for byte (paywall truncation and duplicate clusters included).
 cmp -s "$work/shards.spans.jsonl" "$work/scan.spans.jsonl" ||
     fail "the per-shard annotations, in shard order, differ from the scan's"
