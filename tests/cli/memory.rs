@@ -187,3 +187,35 @@ fn capped_count_writes_the_same_counts_file() {
     let read = |name: &str| std::fs::read(t.path(name)).unwrap();
     assert!(read("capped.counts") == read("free.counts"), "counts files differ");
 }
+
+/// Each page is flagged and classified on the worker threads and its result kept in input
+/// order (in memory, or spilled under a cap) for the last pass: the outputs are the same for
+/// any thread count, capped or not.
+#[test]
+fn outputs_are_the_same_for_any_thread_count_capped_or_not() {
+    let t = CliTest::new();
+    let corpus = t.path("crawl");
+    generated(&corpus, "3M");
+    let runs: [(&str, &[&str]); 4] = [
+        ("one", &["--threads", "1"]),
+        ("two", &["--threads", "2"]),
+        ("five", &["--threads", "5"]),
+        ("capped", &["--threads", "3", "--max-memory", "4M"]),
+    ];
+    let mut outputs = Vec::new();
+    for (name, extra) in runs {
+        let clean = t.path(&format!("{name}.clean.jsonl"));
+        let mut args = scan_args(&t, name, &corpus, extra);
+        args.extend(["--clean".into(), clean.clone().into_os_string()]);
+        chaff().args(refs(&args)).assert().code(0);
+        let read = |suffix: &str| std::fs::read(t.path(&format!("{name}.{suffix}"))).unwrap();
+        outputs.push((name, read("report.json"), read("spans.jsonl"), read("clean.jsonl")));
+    }
+    let (_, report, spans, clean) = &outputs[0];
+    assert!(!spans.is_empty() && !clean.is_empty());
+    for (name, r, s, c) in &outputs[1..] {
+        assert!(r == report, "{name}: report differs");
+        assert!(s == spans, "{name}: annotations differ");
+        assert!(c == clean, "{name}: clean output differs");
+    }
+}
