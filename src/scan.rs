@@ -452,24 +452,20 @@ pub fn mark(
         }
         Ok(results)
     };
-    // The report and the sinks take each batch in input order, on one thread; they run while
-    // the next batch is being flagged, so that the serial part costs no wall time of its own.
-    let mut consume = |batch: &[Item], results: Vec<Option<DocResult>>| -> Result<()> {
+    // The report and the sinks take each batch in input order, each on one thread and side by
+    // side; they run while the next batch is being flagged.
+    let mut to_report = |batch: &[Item], results: &[Option<DocResult>]| -> Result<()> {
         for (item, result) in batch.iter().zip(results) {
             match (item, result) {
                 (Ok(doc), Some(result)) => {
-                    let dup = ids.check(doc);
-                    report.add_document(doc, &result)?;
-                    match dup {
-                        Some(p) if config.strict => return Err(Error::Strict(p)),
-                        other => {
-                            // A duplicate id is reported but its document is kept whole: the
-                            // id is the user's to fix, the text is still text.
-                            if let Some(p) = other {
-                                report.add_problem(&p);
-                            }
-                            sinks.iter_mut().try_for_each(|s| s.document(doc, &result))?;
+                    report.add_document(doc, result)?;
+                    // A duplicate id is reported but its document is kept whole: the id is the
+                    // user's to fix, the text is still text.
+                    if let Some(p) = ids.check(doc) {
+                        if config.strict {
+                            return Err(Error::Strict(p));
                         }
+                        report.add_problem(&p);
                     }
                 }
                 (Err(problem), _) => {
@@ -477,12 +473,30 @@ pub fn mark(
                         return Err(Error::Strict(problem.clone()));
                     }
                     report.add_problem(problem);
-                    sinks.iter_mut().try_for_each(|s| s.problem(problem))?;
                 }
                 (Ok(_), None) => unreachable!("every document has a result"),
             }
         }
         Ok(())
+    };
+    // Under --strict a sink may have taken a document the report then refuses: the run fails
+    // and its outputs are never committed.
+    let mut to_sinks = |batch: &[Item], results: &[Option<DocResult>]| -> Result<()> {
+        for (item, result) in batch.iter().zip(results) {
+            match (item, result) {
+                (Ok(doc), Some(result)) => {
+                    sinks.iter_mut().try_for_each(|s| s.document(doc, result))?;
+                }
+                (Err(problem), _) => sinks.iter_mut().try_for_each(|s| s.problem(problem))?,
+                (Ok(_), None) => unreachable!("every document has a result"),
+            }
+        }
+        Ok(())
+    };
+    let mut consume = |batch: &[Item], results: Vec<Option<DocResult>>| -> Result<()> {
+        let (reported, written) =
+            rayon::join(|| to_report(batch, &results), || to_sinks(batch, &results));
+        reported.and(written)
     };
     read_batches_counting(files, walk_problems, &config.read, |rx, bytes, skipped| {
         let mut pending: Option<(Vec<Item>, Vec<Option<DocResult>>)> = None;
