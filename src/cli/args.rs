@@ -333,3 +333,23 @@ pub fn resolve_inputs(paths: &[PathBuf]) -> anyhow::Result<ResolvedInputs> {
     }
     Ok(ResolvedInputs { paths: out, _stdin: stdin_copy })
 }
+
+/// The settings every pass over inputs shares (scan, learn), from their flag groups: what is
+/// read, how lines are normalized and flagged, duplicate detection, memory.
+pub fn pass_config(
+    input: &InputArgs,
+    detect: &DetectArgs,
+    dedup: &DedupArgs,
+    memory: &MemoryArgs,
+) -> anyhow::Result<chaff::ScanConfig> {
+    let memory = memory.memory_config();
+    Ok(chaff::ScanConfig {
+        read: input.read_config(),
+        normalize: detect.normalize_config(),
+        flag: detect.flag_config()?,
+        strict: input.strict,
+        dedup: dedup.dedup_config(&memory)?,
+        memory,
+        ..chaff::ScanConfig::default()
+    })
+}

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::args::{resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs, MemoryArgs};
+use super::args::{
+    pass_config, resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs, MemoryArgs,
+};
 use super::progress::Bars;
 use super::ExitStatus;
 
@@ -38,16 +40,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
-    let memory = args.memory.memory_config();
-    let mut config = chaff::ScanConfig {
-        read: args.input.read_config(),
-        normalize: args.detect.normalize_config(),
-        flag: args.detect.flag_config()?,
-        strict: args.input.strict,
-        dedup: args.dedup.dedup_config(&memory)?,
-        memory,
-        ..chaff::ScanConfig::default()
-    };
+    let mut config = pass_config(&args.input, &args.detect, &args.dedup, &args.memory)?;
     let inputs = resolve_inputs(&args.input.paths)?;
     inputs.name_stdin(&mut config.read);
     let bars = Bars::new(global.quiet);

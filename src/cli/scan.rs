@@ -7,7 +7,9 @@ use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
 use chaff::report::{html::Html, json::Json, markdown::Markdown, summary::Summary, Render, Report};
 use chaff::scan::{DocSink, ScanConfig};
 
-use super::args::{resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs, MemoryArgs};
+use super::args::{
+    pass_config, resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs, MemoryArgs,
+};
 use super::progress::Bars;
 use super::ExitStatus;
 
@@ -61,17 +63,8 @@ pub struct Args {
 
 impl Args {
     pub fn scan_config(&self) -> anyhow::Result<ScanConfig> {
-        let memory = self.memory.memory_config();
-        Ok(ScanConfig {
-            read: self.input.read_config(),
-            normalize: self.detect.normalize_config(),
-            flag: self.detect.flag_config()?,
-            paywall: chaff::classify::PaywallConfig::default(),
-            top: self.top.max(self.show),
-            strict: self.input.strict,
-            dedup: self.dedup.dedup_config(&memory)?,
-            memory,
-        })
+        let config = pass_config(&self.input, &self.detect, &self.dedup, &self.memory)?;
+        Ok(ScanConfig { top: self.top.max(self.show), ..config })
     }
 }
 
