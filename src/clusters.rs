@@ -19,12 +19,11 @@
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::Xxh3;
-
-use crate::count::format::{read_u32, read_u64, CountsHeader, HashingReader, HashingWriter};
+use crate::count::format::{read_u64, CountsHeader};
 use crate::dedup::{Cluster, DedupConfig, DuplicateLink, DuplicateTotals, Duplicates};
 use crate::error::{Error, Result};
+use crate::framed::{check_sum, Frame};
+use serde::{Deserialize, Serialize};
 
 pub const MAGIC: &[u8; 8] = b"CHAFFCLU";
 pub const VERSION: u32 = 1;
@@ -91,42 +90,20 @@ fn bad(path: &Path, message: impl Into<String>) -> Error {
     Error::ClustersFile { path: path.to_path_buf(), message: message.into() }
 }
 
+const FRAME: Frame = Frame { magic: MAGIC, version: VERSION, kind: "clusters" };
+
 /// Writes `contents` to `path`, atomically.
 pub fn write(path: &Path, contents: &ClustersFile) -> Result<()> {
-    let io_err = |source: io::Error| Error::Write { path: path.to_path_buf(), source };
-    let json = serde_json::to_vec(contents).map_err(io::Error::other).map_err(io_err)?;
-    let mut out = Vec::new();
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    let z = zstd::stream::write::Encoder::new(out, 3).map_err(io_err)?;
-    let mut w = HashingWriter { inner: z, hasher: Xxh3::new() };
-    w.write_all(&(json.len() as u64).to_le_bytes()).map_err(io_err)?;
-    w.write_all(&json).map_err(io_err)?;
-    let sum = w.hasher.digest();
-    let mut z = w.inner;
-    z.write_all(&sum.to_le_bytes()).map_err(io_err)?;
-    let out = z.finish().map_err(io_err)?;
-    crate::output::atomic::write_file(path, &out)
+    FRAME.write(path, |w, io_err| {
+        let json = serde_json::to_vec(contents).map_err(io::Error::other).map_err(io_err)?;
+        w.write_all(&(json.len() as u64).to_le_bytes()).map_err(io_err)?;
+        w.write_all(&json).map_err(io_err)
+    })
 }
 
 /// Reads a clusters file, checking its magic, version and checksum.
 pub fn read(path: &Path) -> Result<ClustersFile> {
-    let io_err = |source: io::Error| Error::Read { path: path.to_path_buf(), source };
-    let mut file = io::BufReader::new(std::fs::File::open(path).map_err(io_err)?);
-    let mut magic = [0u8; 8];
-    file.read_exact(&mut magic).map_err(|_| bad(path, "too short to be a clusters file"))?;
-    if &magic != MAGIC {
-        return Err(bad(path, "not a chaff clusters file (bad magic bytes)"));
-    }
-    let version = read_u32(&mut file).map_err(io_err)?;
-    if version != VERSION {
-        return Err(bad(
-            path,
-            format!("clusters format version {version}, this chaff reads {VERSION}"),
-        ));
-    }
-    let z = zstd::stream::read::Decoder::new(file).map_err(io_err)?;
-    let mut r = HashingReader { inner: z, hasher: Xxh3::new() };
+    let mut r = FRAME.open(path, &|m| bad(path, m))?;
     let corrupt = |e: io::Error| bad(path, format!("corrupt body: {e}"));
     let len = read_u64(&mut r).map_err(corrupt)?;
     // Read through `take`, so that a damaged length cannot make it reserve memory up front.
@@ -135,11 +112,7 @@ pub fn read(path: &Path) -> Result<ClustersFile> {
     if json.len() as u64 != len {
         return Err(bad(path, "corrupt body: cut short"));
     }
-    let sum = r.hasher.digest();
-    let stored = read_u64(&mut r.inner).map_err(corrupt)?;
-    if sum != stored {
-        return Err(bad(path, "checksum mismatch: the file is damaged"));
-    }
+    check_sum(&mut r, &|m| bad(path, m))?;
     serde_json::from_slice(&json).map_err(|e| bad(path, format!("bad contents: {e}")))
 }
 

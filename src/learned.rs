@@ -24,13 +24,13 @@ use std::io::{self, Read, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::Xxh3;
 
-use crate::count::format::{read_u32, read_u64, CountsHeader, HashingReader, HashingWriter};
+use crate::count::format::{read_u32, read_u64, CountsHeader};
 use crate::count::SiteKey;
 use crate::dedup::content::DocSignature;
 use crate::dedup::{DedupConfig, SignatureMeta, Signatures};
 use crate::error::{Error, Result};
+use crate::framed::{check_sum, BodyReader, Frame};
 
 pub const MAGIC: &[u8; 8] = b"CHAFFLRN";
 pub const VERSION: u32 = 1;
@@ -60,20 +60,11 @@ pub struct LearnedDocs {
     pub signatures: Option<Signatures>,
 }
 
+const FRAME: Frame = Frame { magic: MAGIC, version: VERSION, kind: "learned" };
+
 /// Writes `learned` to `path`, atomically.
 pub fn write(path: &Path, header: &LearnedHeader, learned: &LearnedDocs) -> Result<()> {
-    let io_err = |source: io::Error| Error::Write { path: path.to_path_buf(), source };
-    let mut out = Vec::new();
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    let z = zstd::stream::write::Encoder::new(out, 3).map_err(io_err)?;
-    let mut w = HashingWriter { inner: z, hasher: Xxh3::new() };
-    write_body(&mut w, header, learned, &io_err)?;
-    let sum = w.hasher.digest();
-    let mut z = w.inner;
-    z.write_all(&sum.to_le_bytes()).map_err(io_err)?;
-    let out = z.finish().map_err(io_err)?;
-    crate::output::atomic::write_file(path, &out)
+    FRAME.write(path, |w, io_err| write_body(w, header, learned, io_err))
 }
 
 /// Writes the header and every document; `io_err` wraps a failure to write, while a failure
@@ -135,28 +126,9 @@ fn read_u8<R: Read>(r: &mut R) -> io::Result<u8> {
     Ok(b[0])
 }
 
-type Body = HashingReader<
-    zstd::stream::read::Decoder<'static, io::BufReader<io::BufReader<std::fs::File>>>,
->;
-
 /// Opens a learned file: its header, and the reader of its documents.
-fn open(path: &Path) -> Result<(LearnedHeader, Body)> {
-    let io_err = |source: io::Error| Error::Read { path: path.to_path_buf(), source };
-    let mut file = io::BufReader::new(std::fs::File::open(path).map_err(io_err)?);
-    let mut magic = [0u8; 8];
-    file.read_exact(&mut magic).map_err(|_| bad(path, "too short to be a learned file"))?;
-    if &magic != MAGIC {
-        return Err(bad(path, "not a chaff learned file (bad magic bytes)"));
-    }
-    let version = read_u32(&mut file).map_err(io_err)?;
-    if version != VERSION {
-        return Err(bad(
-            path,
-            format!("learned format version {version}, this chaff reads {VERSION}"),
-        ));
-    }
-    let z = zstd::stream::read::Decoder::new(file).map_err(io_err)?;
-    let mut r = HashingReader { inner: z, hasher: Xxh3::new() };
+fn open(path: &Path) -> Result<(LearnedHeader, BodyReader)> {
+    let mut r = FRAME.open(path, &|m| bad(path, m))?;
     let corrupt = |e: io::Error| bad(path, format!("corrupt body: {e}"));
     let hlen = read_u32(&mut r).map_err(corrupt)? as usize;
     if hlen > 1 << 24 {
@@ -228,11 +200,7 @@ pub fn read_into(
             _ => return Err(bad(path, "a document's signature does not match the settings")),
         }
     }
-    let sum = r.hasher.digest();
-    let stored = read_u64(&mut r.inner).map_err(corrupt)?;
-    if sum != stored {
-        return Err(bad(path, "checksum mismatch: the file is damaged"));
-    }
+    check_sum(&mut r, &|m| bad(path, m))?;
     Ok(header)
 }
 

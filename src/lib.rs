@@ -49,6 +49,7 @@ pub mod doc;
 pub mod error;
 pub mod eval;
 pub mod flag;
+mod framed;
 pub mod gen;
 pub mod hash;
 pub mod input;
