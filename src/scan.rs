@@ -709,7 +709,8 @@ pub fn mark_with_counts(
     let counts = read_counts_for(counts_files, config)?;
     let (files, problems) = expand(paths, config)?;
     if let Some(path) = clusters_file {
-        return mark_with_clusters(path, &files, problems, &counts, config, progress, sinks);
+        let marking = Marking { files: &files, problems, config, progress, stored: None };
+        return mark_with_clusters(path, marking, &counts, sinks);
     }
     if learned_files.is_empty() {
         return learn_and_mark(&files, problems, &counts, config, progress, sinks);
@@ -835,16 +836,14 @@ pub fn cluster_to_file(
     crate::clusters::write(output, &contents)
 }
 
-/// Marks `files` (one shard) against what `chaff cluster` wrote to `path`.
+/// Marks one shard against what `chaff cluster` wrote to `path`.
 fn mark_with_clusters(
     path: &std::path::Path,
-    files: &[InputFile],
-    problems: Vec<InputProblem>,
+    marking: Marking<'_>,
     counts: &Counts,
-    config: &ScanConfig,
-    progress: &dyn Progress,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
+    let Marking { files, problems, config, progress, .. } = marking;
     let contents = crate::clusters::read(path)?;
     let bad = |message: &str| Error::ClustersFile {
         path: path.to_path_buf(),
