@@ -222,8 +222,9 @@ impl DetectArgs {
 pub struct MemoryArgs {
     /// Keep the process under about this much memory (e.g. 2G; K, M, G suffixes, powers of
     /// 1024): count records beyond half of it are sorted into runs in a temporary folder and
-    /// merged from there, and duplicate detection keeps signatures on disk past a quarter of
-    /// it. The counts stay exact. Default: no cap, everything in memory.
+    /// merged from there, duplicate detection keeps signatures on disk past a quarter of it,
+    /// and each page's flagged and classified result waits for the last pass in a temporary
+    /// file. The outputs stay the same. Default: no cap, everything in memory.
     #[arg(long, value_parser = size, value_name = "SIZE")]
     pub max_memory: Option<u64>,
     /// Folder for what is spilled under --max-memory (default: the system's temporary
