@@ -173,6 +173,9 @@ pub fn count_table(
     read_batches(files, Vec::new(), &config.read, |rx, counter| {
         table = rx
             .into_iter()
+            // After a failed spill the count can only end in that error: stop reading (the
+            // reader stops when its receiver is dropped) instead of hashing the rest.
+            .take_while(|_| !first.failed())
             .par_bridge()
             .fold(
                 || first.fork(),
@@ -1013,6 +1016,38 @@ mod tests {
         assert!(one.1 > 0);
         assert_eq!(snapshot(2), one);
         assert_eq!(snapshot(4), one);
+    }
+
+    /// A spill that fails (its folder removed under the run) ends the count with an error
+    /// naming the folder, without reading the rest of the input first.
+    #[test]
+    fn a_failed_spill_stops_the_count_early() {
+        struct RemoveOnFirstUpdate {
+            folder: std::path::PathBuf,
+            docs: AtomicU64,
+        }
+        impl Progress for RemoveOnFirstUpdate {
+            fn update(&self, _bytes: u64, docs: u64) {
+                if self.docs.fetch_max(docs, Ordering::Relaxed) == 0 {
+                    let _ = std::fs::remove_dir_all(&self.folder);
+                }
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let crawl = dir.path().join("crawl");
+        let gen = crate::gen::GenConfig { size: 8 << 20, sites: 20, seed: 3, ..Default::default() };
+        let written = crate::gen::generate(&crawl, &gen).unwrap();
+        let spill = dir.path().join("spill");
+        std::fs::create_dir(&spill).unwrap();
+        let mut config = config();
+        config.memory = MemoryConfig { max_memory: Some(256 << 10), temp_dir: Some(spill.clone()) };
+        let (files, _) = input::expand(&[crawl]);
+        let progress = RemoveOnFirstUpdate { folder: spill.clone(), docs: AtomicU64::new(0) };
+        let err = count(&files, &config, &progress).unwrap_err();
+        assert!(matches!(err, Error::Spill { .. }), "{err:?}");
+        assert!(err.to_string().contains(&*spill.to_string_lossy()), "{err}");
+        let read = progress.docs.load(Ordering::Relaxed);
+        assert!(read < written.documents / 2, "read {read} of {} documents", written.documents);
     }
 
     /// Documents reach the sinks in input order, each once, with their spans.

@@ -234,6 +234,12 @@ impl CountTable {
         self.session.store().push(run);
     }
 
+    /// Whether a spill of the session failed: the count will end in that error, so there is
+    /// no point reading on.
+    pub fn failed(&self) -> bool {
+        self.session.store().failed()
+    }
+
     /// What the session's runs did so far.
     pub fn run_stats(&self) -> RunStats {
         self.session.store().stats

@@ -139,6 +139,11 @@ impl RunStore {
         self.error.get_or_insert(e);
     }
 
+    /// Whether a spill failed (the count can no longer be finished).
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+    }
+
     /// Whether anything went to disk.
     pub fn spilled(&self) -> bool {
         !self.spilled.is_empty()
