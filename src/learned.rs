@@ -155,9 +155,7 @@ pub fn read_into(
 ) -> Result<LearnedHeader> {
     let (header, mut r) = open(path)?;
     let corrupt = |e: io::Error| bad(path, format!("corrupt body: {e}"));
-    // Compared as written: the memory settings of a run are not part of what was learned.
-    let same = serde_json::to_value(&header.dedup).ok() == serde_json::to_value(dedup).ok();
-    if !same {
+    if !DedupConfig::same_settings(header.dedup.as_ref(), dedup) {
         return Err(bad(path, "learned with other duplicate detection settings than this run"));
     }
     let (permutations, lead) = dedup.map_or((0, 0), |d| (d.permutations, d.lead_permutations));

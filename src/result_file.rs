@@ -13,10 +13,11 @@
 //! encoding carries no version. (Writing a template met before as a reference to it was
 //! tried: zstd already finds those repeats, and the references made the file 4% larger.)
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, Write};
+use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use tempfile::SpooledTempFile;
 
 use crate::classify::{Class, DocClasses, PaywallCut, PaywallStatus};
 use crate::error::{Error, Result};
@@ -27,59 +28,42 @@ use crate::template::{Template, TemplateId};
 
 /// Writes encoded results, in input order, through a fast zstd stream (the masked templates
 /// and fillers that make up most of a record recur from page to page): into memory, or under a
-/// memory cap into an unnamed temporary file.
+/// memory cap into an unnamed temporary file (a spooled file, rolled to disk at once).
 pub struct ResultWriter {
-    out: zstd::stream::write::Encoder<'static, Sink>,
+    out: zstd::stream::write::Encoder<'static, BufWriter<SpooledTempFile>>,
     dir: PathBuf,
-}
-
-/// Where the compressed results go.
-enum Sink {
-    Memory(Vec<u8>),
-    File(BufWriter<File>),
-}
-
-impl Write for Sink {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Sink::Memory(v) => v.write(buf),
-            Sink::File(f) => f.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Sink::Memory(_) => Ok(()),
-            Sink::File(f) => f.flush(),
-        }
-    }
 }
 
 /// zstd's fastest level: compressing costs a few percent of the flag pass.
 const LEVEL: i32 = 1;
+
+/// Buffers between zstd and the spooled file.
+const BUFFER: usize = 1 << 20;
 
 impl ResultWriter {
     /// Results held in memory (`spill` false), or in an unnamed temporary file in `temp_dir`
     /// (the system's temporary folder by default).
     pub fn new(spill: bool, temp_dir: Option<&Path>) -> Result<ResultWriter> {
         let dir = temp_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
-        let sink = if spill {
-            let file = tempfile::tempfile_in(&dir).map_err(|e| spill_error(&dir, e))?;
-            Sink::File(BufWriter::with_capacity(1 << 20, file))
+        let file = if spill {
+            let mut file = SpooledTempFile::new_in(0, &dir);
+            // On disk from the start, so that a folder it cannot use fails here.
+            file.roll().map_err(|e| spill_error(&dir, e))?;
+            file
         } else {
-            Sink::Memory(Vec::new())
+            SpooledTempFile::new(usize::MAX)
         };
-        let out =
-            zstd::stream::write::Encoder::new(sink, LEVEL).map_err(|e| spill_error(&dir, e))?;
+        let out = zstd::stream::write::Encoder::new(BufWriter::with_capacity(BUFFER, file), LEVEL)
+            .map_err(|e| spill_error(&dir, e))?;
         Ok(ResultWriter { out, dir })
     }
 
     /// Appends one record made by [`encode`].
     pub fn write(&mut self, record: &[u8]) -> Result<()> {
-        let mut len = Vec::with_capacity(10);
-        put(&mut len, record.len() as u64);
+        let mut len = [0u8; 10];
+        let n = put_varint(&mut len, record.len() as u64);
         self.out
-            .write_all(&len)
+            .write_all(&len[..n])
             .and_then(|()| self.out.write_all(record))
             .map_err(|e| spill_error(&self.dir, e))
     }
@@ -87,24 +71,19 @@ impl ResultWriter {
     /// Ends writing; the reader starts at the first record.
     pub fn into_reader(self) -> Result<ResultReader> {
         let dir = self.dir;
-        let source: Box<dyn BufRead + Send> =
-            match self.out.finish().map_err(|e| spill_error(&dir, e))? {
-                Sink::Memory(v) => Box::new(io::Cursor::new(v)),
-                Sink::File(f) => {
-                    let mut file = f.into_inner().map_err(|e| spill_error(&dir, e.into_error()))?;
-                    file.rewind().map_err(|e| spill_error(&dir, e))?;
-                    Box::new(BufReader::with_capacity(1 << 20, file))
-                }
-            };
+        let buffered = self.out.finish().map_err(|e| spill_error(&dir, e))?;
+        let mut file = buffered.into_inner().map_err(|e| spill_error(&dir, e.into_error()))?;
+        file.rewind().map_err(|e| spill_error(&dir, e))?;
         let input =
-            zstd::stream::read::Decoder::with_buffer(source).map_err(|e| spill_error(&dir, e))?;
+            zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(BUFFER, file))
+                .map_err(|e| spill_error(&dir, e))?;
         Ok(ResultReader { input, dir, record: Vec::new() })
     }
 }
 
 /// Reads the records back, in the order they were written.
 pub struct ResultReader {
-    input: zstd::stream::read::Decoder<'static, Box<dyn BufRead + Send>>,
+    input: zstd::stream::read::Decoder<'static, BufReader<SpooledTempFile>>,
     dir: PathBuf,
     record: Vec<u8>,
 }
@@ -316,12 +295,22 @@ fn paywall_code(p: PaywallStatus) -> u8 {
 }
 
 /// LEB128: seven bits a byte, low bits first.
-fn put(out: &mut Vec<u8>, mut v: u64) {
+fn put(out: &mut Vec<u8>, v: u64) {
+    let mut buf = [0u8; 10];
+    let n = put_varint(&mut buf, v);
+    out.extend_from_slice(&buf[..n]);
+}
+
+/// Writes `v` as LEB128 at the start of `buf`; returns the bytes written.
+fn put_varint(buf: &mut [u8; 10], mut v: u64) -> usize {
+    let mut n = 0;
     while v >= 0x80 {
-        out.push(v as u8 | 0x80);
+        buf[n] = v as u8 | 0x80;
         v >>= 7;
+        n += 1;
     }
-    out.push(v as u8);
+    buf[n] = v as u8;
+    n + 1
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {

@@ -852,12 +852,9 @@ fn mark_with_clusters(
         path: path.to_path_buf(),
         message: message.to_string(),
     };
-    // Duplicate settings compared as written: the memory settings are not part of them.
-    let same_dedup =
-        serde_json::to_value(&contents.dedup).ok() == serde_json::to_value(&config.dedup).ok();
     if !contents.counts.compatible(&counts_header(config, None))
         || contents.counts_documents != counts.documents + counts.duplicates
-        || !same_dedup
+        || !DedupConfig::same_settings(contents.dedup.as_ref(), config.dedup.as_ref())
     {
         return Err(bad("made from other counts or settings than this run's"));
     }

@@ -335,22 +335,32 @@ pub fn resolve_inputs(paths: &[PathBuf]) -> anyhow::Result<ResolvedInputs> {
     Ok(ResolvedInputs { paths: out, _stdin: stdin_copy })
 }
 
-/// The settings every pass over inputs shares (scan, learn), from their flag groups: what is
-/// read, how lines are normalized and flagged, duplicate detection, memory.
-pub fn pass_config(
-    input: &InputArgs,
-    detect: &DetectArgs,
-    dedup: &DedupArgs,
-    memory: &MemoryArgs,
-) -> anyhow::Result<chaff::ScanConfig> {
-    let memory = memory.memory_config();
-    Ok(chaff::ScanConfig {
-        read: input.read_config(),
-        normalize: detect.normalize_config(),
-        flag: detect.flag_config()?,
-        strict: input.strict,
-        dedup: dedup.dedup_config(&memory)?,
-        memory,
-        ..chaff::ScanConfig::default()
-    })
+/// The flags of every pass over inputs (scan, learn): what is read, how lines are normalized
+/// and flagged, duplicate detection, memory.
+#[derive(Debug, Args)]
+pub struct PassArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub detect: DetectArgs,
+    #[command(flatten)]
+    pub dedup: DedupArgs,
+    #[command(flatten)]
+    pub memory: MemoryArgs,
+}
+
+impl PassArgs {
+    /// The settings these flags give.
+    pub fn config(&self) -> anyhow::Result<chaff::ScanConfig> {
+        let memory = self.memory.memory_config();
+        Ok(chaff::ScanConfig {
+            read: self.input.read_config(),
+            normalize: self.detect.normalize_config(),
+            flag: self.detect.flag_config()?,
+            strict: self.input.strict,
+            dedup: self.dedup.dedup_config(&memory)?,
+            memory,
+            ..chaff::ScanConfig::default()
+        })
+    }
 }

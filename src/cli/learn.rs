@@ -5,9 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::args::{
-    pass_config, resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs, MemoryArgs,
-};
+use super::args::{resolve_inputs, GlobalArgs, PassArgs};
 use super::progress::Bars;
 use super::ExitStatus;
 
@@ -27,21 +25,15 @@ pub struct Args {
     #[arg(long, required = true, value_name = "COUNTS")]
     pub counts: Vec<PathBuf>,
     #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub detect: DetectArgs,
-    #[command(flatten)]
-    pub dedup: DedupArgs,
-    #[command(flatten)]
-    pub memory: MemoryArgs,
+    pub pass: PassArgs,
     /// The learned file to write.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
 }
 
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
-    let mut config = pass_config(&args.input, &args.detect, &args.dedup, &args.memory)?;
-    let inputs = resolve_inputs(&args.input.paths)?;
+    let mut config = args.pass.config()?;
+    let inputs = resolve_inputs(&args.pass.input.paths)?;
     inputs.name_stdin(&mut config.read);
     let bars = Bars::new(global.quiet);
     let counts: Vec<&std::path::Path> = args.counts.iter().map(PathBuf::as_path).collect();

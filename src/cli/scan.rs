@@ -7,9 +7,7 @@ use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
 use chaff::report::{html::Html, json::Json, markdown::Markdown, summary::Summary, Render, Report};
 use chaff::scan::{DocSink, ScanConfig};
 
-use super::args::{
-    pass_config, resolve_inputs, DedupArgs, DetectArgs, GlobalArgs, InputArgs, MemoryArgs,
-};
+use super::args::{resolve_inputs, GlobalArgs, PassArgs};
 use super::progress::Bars;
 use super::ExitStatus;
 
@@ -22,13 +20,7 @@ use super::ExitStatus;
 )]
 pub struct Args {
     #[command(flatten)]
-    pub input: InputArgs,
-    #[command(flatten)]
-    pub detect: DetectArgs,
-    #[command(flatten)]
-    pub dedup: DedupArgs,
-    #[command(flatten)]
-    pub memory: MemoryArgs,
+    pub pass: PassArgs,
     /// Write the report as JSON.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -63,7 +55,7 @@ pub struct Args {
 
 impl Args {
     pub fn scan_config(&self) -> anyhow::Result<ScanConfig> {
-        let config = pass_config(&self.input, &self.detect, &self.dedup, &self.memory)?;
+        let config = self.pass.config()?;
         Ok(ScanConfig { top: self.top.max(self.show), ..config })
     }
 }
@@ -99,7 +91,7 @@ pub fn run_with(
         anyhow::ensure!(config.dedup.is_some(), "--drop-duplicates needs duplicate detection");
         anyhow::ensure!(args.clean.is_some(), "--drop-duplicates applies to --clean");
     }
-    let inputs = resolve_inputs(&args.input.paths)?;
+    let inputs = resolve_inputs(&args.pass.input.paths)?;
     inputs.name_stdin(&mut config.read);
     // Every output is opened before the scan, so a bad path fails before any work is done.
     let report_file = args.report.as_deref().map(AtomicFile::create).transpose()?;

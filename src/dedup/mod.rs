@@ -120,6 +120,13 @@ impl Default for DedupConfig {
 }
 
 impl DedupConfig {
+    /// Whether two runs' duplicate settings (or both off) find the same duplicates: compared
+    /// as written to a learned or clusters file, without the memory settings, which are not
+    /// part of what a run finds.
+    pub fn same_settings(a: Option<&DedupConfig>, b: Option<&DedupConfig>) -> bool {
+        serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
+    }
+
     /// Checks that the settings fit together.
     pub fn validate(&self) -> crate::Result<()> {
         let bad = |m: &str| Err(crate::Error::Config(m.to_string()));
