@@ -46,3 +46,21 @@ pub struct Document {
     /// back unchanged. Its text field is null: the text was moved into `text`.
     pub record: Option<serde_json::Map<String, serde_json::Value>>,
 }
+
+/// A record or file that could not be read. The run goes on without it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{source_ref}: {message}")]
+pub struct InputProblem {
+    #[serde(flatten)]
+    pub source_ref: SourceRef,
+    pub message: String,
+}
+
+impl InputProblem {
+    pub fn new(file: &str, record: u64, offset: u64, message: impl Into<String>) -> Self {
+        InputProblem {
+            source_ref: SourceRef { file: file.to_string(), record, offset },
+            message: message.into(),
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //!
 //! Errors that stop a run (an output that cannot be written, a table too large for memory) are
 //! [`Error`]s. A bad document or record is not an error of the run: it becomes an
-//! [`InputProblem`](crate::input::InputProblem), is counted in the report and the run goes on.
+//! [`InputProblem`](crate::doc::InputProblem), is counted in the report and the run goes on.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -53,7 +53,7 @@ pub enum Error {
     Config(String),
     /// Under `strict`, the first bad input stops the run.
     #[error("{0}")]
-    Strict(crate::input::InputProblem),
+    Strict(crate::doc::InputProblem),
 }
 
 impl Error {

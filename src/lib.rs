@@ -62,6 +62,8 @@ pub mod result_file;
 pub mod scan;
 pub mod shape;
 pub mod shingle;
+pub mod span;
+mod spill;
 pub mod template;
 
 #[cfg(test)]
@@ -69,6 +71,7 @@ mod tests;
 
 pub use doc::{DocId, Document};
 pub use error::{Error, Result};
-pub use flag::{FlagConfig, Span, SpanKind};
+pub use flag::FlagConfig;
 pub use report::Report;
 pub use scan::{scan, ScanConfig};
+pub use span::{Class, Span, SpanKind};

@@ -19,11 +19,12 @@ use std::sync::Arc;
 
 use tempfile::SpooledTempFile;
 
-use crate::classify::{Class, DocClasses, PaywallCut, PaywallStatus};
+use crate::classify::{DocClasses, PaywallCut, PaywallStatus};
 use crate::error::{Error, Result};
-use crate::flag::{PartKind, Span, SpanKind, SpanPart};
 use crate::hash::BlockHash;
 use crate::scan::DocResult;
+use crate::span::Class;
+use crate::span::{PartKind, Span, SpanKind, SpanPart};
 use crate::template::{Template, TemplateId};
 
 /// Writes encoded results, in input order, through a fast zstd stream (the masked templates

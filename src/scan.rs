@@ -27,17 +27,19 @@ use crate::count::{CountTable, Counts, MemoryConfig, Merge, SeenDocs, SiteKey};
 use crate::dedup::content::{DocSignature, Signer};
 use crate::dedup::minhash::MinHasher;
 use crate::dedup::{find_duplicates, DedupConfig, Duplicate, Duplicates, Signatures};
+use crate::doc::InputProblem;
 use crate::doc::{DocId, Document};
 use crate::error::{Error, Result};
-use crate::flag::{FlagConfig, Flagger, Span};
+use crate::flag::{FlagConfig, Flagger};
 use crate::hash::{hash_site, hash_window};
-use crate::input::{self, Corpus, InputFile, InputProblem, Item, ReadConfig};
+use crate::input::{self, Corpus, InputFile, Item, ReadConfig};
 use crate::learned::{LearnedDocs, LearnedHeader};
 use crate::normalize::{NormalizeConfig, Normalizer};
 use crate::progress::{Phase, Progress};
 use crate::report::{Report, ReportBuilder};
 use crate::result_file::{ResultReader, ResultWriter};
 use crate::shingle::blocks;
+use crate::span::Span;
 
 /// Everything a scan needs to know.
 #[derive(Clone, Debug, Default)]

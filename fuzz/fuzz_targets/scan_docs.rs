@@ -8,7 +8,8 @@
 #![no_main]
 
 use chaff::doc::Document;
-use chaff::input::{Format, InputFile, InputProblem};
+use chaff::input::{Format, InputFile};
+use chaff::doc::{InputProblem};
 use chaff::output::clean::kept_text;
 use chaff::progress::NoProgress;
 use chaff::scan::{scan_memory, DocResult, DocSink, ScanConfig};

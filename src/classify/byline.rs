@@ -10,7 +10,8 @@
 //! Known false positives: a date heading inside an article (a diary, a timeline); many
 //! evaluation sets count the byline as content.
 
-use super::{Class, Classifier, PartView};
+use super::{Classifier, PartView};
+use crate::span::Class;
 
 const MONTHS: &[&str] = &[
     "jan",

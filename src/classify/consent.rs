@@ -12,7 +12,8 @@
 //! recurring line happens to carry the word.
 
 use super::cues::CueSet;
-use super::{Class, Classifier, PartView};
+use super::{Classifier, PartView};
+use crate::span::Class;
 
 const CUES: &[(&str, f32)] = &[
     ("cookie", 1.0),

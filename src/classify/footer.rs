@@ -12,7 +12,8 @@
 //! privacy policies.
 
 use super::cues::CueSet;
-use super::{Class, Classifier, PartView};
+use super::{Classifier, PartView};
+use crate::span::Class;
 
 const CUES: &[(&str, f32)] = &[
     ("©", 1.0),

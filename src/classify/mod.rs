@@ -10,6 +10,7 @@
 pub mod byline;
 pub mod consent;
 pub mod cues;
+pub mod family;
 pub mod footer;
 pub mod navigation;
 pub mod newsletter;
@@ -21,54 +22,9 @@ pub mod share;
 use serde::{Deserialize, Serialize};
 
 use crate::block::LineView;
-use crate::flag::Span;
+use crate::span::Class;
+use crate::span::Span;
 use crate::template::{template_of, Template};
-
-/// The class of a span.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Class {
-    Paywall,
-    Placeholder,
-    Consent,
-    Newsletter,
-    Share,
-    Related,
-    Byline,
-    Footer,
-    Navigation,
-    Other,
-}
-
-impl Class {
-    pub const ALL: [Class; 10] = [
-        Class::Paywall,
-        Class::Placeholder,
-        Class::Consent,
-        Class::Newsletter,
-        Class::Share,
-        Class::Related,
-        Class::Byline,
-        Class::Footer,
-        Class::Navigation,
-        Class::Other,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Class::Paywall => "paywall",
-            Class::Placeholder => "placeholder",
-            Class::Consent => "consent",
-            Class::Newsletter => "newsletter",
-            Class::Share => "share",
-            Class::Related => "related",
-            Class::Byline => "byline",
-            Class::Footer => "footer",
-            Class::Navigation => "navigation",
-            Class::Other => "other",
-        }
-    }
-}
 
 /// A document's paywall status.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -302,7 +258,7 @@ pub fn classify_document(
                 at_top: first_kept.is_none_or(|k| k > b),
                 at_bottom: last_kept.is_none_or(|k| k < a),
             };
-            let recurring = part.kind == crate::flag::PartKind::CrossPage;
+            let recurring = part.kind == crate::span::PartKind::CrossPage;
             let (class, part_also, template, family) = classify_part(classifiers, &pv, recurring);
             part.class = class;
             part.template = family;
@@ -410,7 +366,7 @@ fn classify_part(classifiers: &Classifiers, pv: &PartView, recurring: bool) -> P
 fn classify_part_uncached(classifiers: &Classifiers, pv: &PartView) -> PartResult {
     let (class, also) = classifiers.classify(pv);
     let template = template_of(pv.raw.iter().map(String::as_str));
-    let family = crate::template::family_id(&template, class);
+    let family = family::family_id(&template, class);
     (class, also, std::sync::Arc::new(template), family)
 }
 
@@ -461,7 +417,7 @@ fn split_at_headings(
         for w in cuts.windows(2) {
             let (p, q) = (w[0], w[1] - 1);
             let (first, last) = (view.non_blank[p], view.non_blank[q]);
-            parts.push(crate::flag::SpanPart {
+            parts.push(crate::span::SpanPart {
                 first_line: first,
                 last_line: last,
                 start: view.lines[first as usize].start,

@@ -12,7 +12,8 @@
 //! Known false positives: lists inside an article (ingredients, a table scraped one cell per
 //! line), which only reach this classifier when they recur.
 
-use super::{Class, Classifier, PartView};
+use super::{Classifier, PartView};
+use crate::span::Class;
 
 /// One to four words, not ending like a sentence.
 pub fn is_menu_item(line: &str) -> bool {

@@ -13,7 +13,8 @@
 //! link in its navigation (the navigation classifier usually outranks it there).
 
 use super::cues::CueSet;
-use super::{Class, Classifier, PartView};
+use super::{Classifier, PartView};
+use crate::span::Class;
 
 const CUES: &[(&str, f32)] = &[
     ("newsletter", 1.0),

@@ -21,7 +21,8 @@
 //! not flagged.
 
 use super::cues::CueSet;
-use super::{Class, Classifier, PartView};
+use super::{Classifier, PartView};
+use crate::span::Class;
 
 /// Strong cues (2): a teaser on their own. Weak cues (1): paywall vocabulary.
 pub const CUES: &[(&str, f32)] = &[

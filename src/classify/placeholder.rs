@@ -14,7 +14,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Class, Classifier, PartView};
+use super::{Classifier, PartView};
+use crate::span::Class;
 
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

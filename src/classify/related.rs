@@ -15,7 +15,8 @@
 
 use super::byline::is_date_or_read_time;
 use super::cues::CueSet;
-use super::{Class, Classifier, PartView};
+use super::{Classifier, PartView};
+use crate::span::Class;
 
 const HEADINGS: &[(&str, f32)] = &[
     ("more stories", 1.0),

@@ -11,7 +11,8 @@
 //! `also` of the footer); an article listing social networks one per line.
 
 use super::cues::CueSet;
-use super::{Class, Classifier, PartView};
+use super::{Classifier, PartView};
+use crate::span::Class;
 
 const NETWORKS: &[&str] = &[
     "facebook",

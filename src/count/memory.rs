@@ -11,7 +11,7 @@
 //! looked-up block that is not kept stands on exactly one document of one site, the document
 //! being flagged, so it reads as `docs: 1, sites: 1`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rayon::prelude::*;
@@ -19,9 +19,10 @@ use rustc_hash::FxHashMap;
 
 use super::runs::{aggregate, for_each_block, Entry, RunStats, RunStore, PARTITIONS};
 use super::Merge;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::hash::{hash_site, BlockHash};
 use crate::shingle::Block;
+use crate::spill::temp_folder;
 
 /// A site's key in the tables (the hash of its name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,22 +76,6 @@ impl MemoryConfig {
         }
         temp_folder(self.temp_dir.as_deref(), "chaff-check-", "creating a temporary folder in")
             .map(drop)
-    }
-}
-
-/// A new folder named `prefix…` in `temp_dir` (default: the system's temporary folder),
-/// removed when dropped; its failure is a [`Error::Spill`] that says `what` and names
-/// `temp_dir`.
-pub(crate) fn temp_folder(
-    temp_dir: Option<&Path>,
-    prefix: &str,
-    what: &'static str,
-) -> Result<tempfile::TempDir> {
-    let mut b = tempfile::Builder::new();
-    b.prefix(prefix);
-    match temp_dir {
-        Some(t) => b.tempdir_in(t).map_err(Error::spill(what, t)),
-        None => b.tempdir().map_err(Error::spill(what, &std::env::temp_dir())),
     }
 }
 
@@ -520,6 +505,7 @@ impl Counts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
     use crate::hash::LineHash;
     use crate::shingle::blocks;
     use proptest::prelude::*;

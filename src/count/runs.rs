@@ -15,8 +15,8 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::memory::temp_folder;
 use crate::error::{Error, Result};
+use crate::spill::temp_folder;
 
 /// One counted record: `docs` documents of site `site` (an interned index) hold block `hash`.
 /// 16 bytes, in memory and on disk.

@@ -28,9 +28,9 @@ use super::minhash::{distinct, hash_word, shingles, MinHasher, DEDUP_SEED, EMPTY
 use super::DedupConfig;
 use crate::block::LineView;
 use crate::count::{Counts, SiteKey};
-use crate::flag::{Span, SpanKind};
 use crate::hash::hash_window;
 use crate::normalize::Normalizer;
+use crate::span::{Span, SpanKind};
 
 /// Keeps whole-page hashes apart from content hashes.
 const PAGE_TAG: u64 = 0x7061_6765_5f6f_6e6c;

@@ -20,7 +20,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::doc::{DocId, Document, SourceRef};
+pub use crate::doc::InputProblem;
+use crate::doc::{DocId, Document};
 
 pub use walk::expand;
 
@@ -68,24 +69,6 @@ pub struct InputFile {
     /// The path relative to the argument it was found under ("" for a file named directly).
     pub relative: String,
     pub format: Format,
-}
-
-/// A record or file that could not be read. The run goes on without it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("{source_ref}: {message}")]
-pub struct InputProblem {
-    #[serde(flatten)]
-    pub source_ref: SourceRef,
-    pub message: String,
-}
-
-impl InputProblem {
-    pub fn new(file: &str, record: u64, offset: u64, message: impl Into<String>) -> Self {
-        InputProblem {
-            source_ref: SourceRef { file: file.to_string(), record, offset },
-            message: message.into(),
-        }
-    }
 }
 
 /// What readers yield.

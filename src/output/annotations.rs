@@ -10,13 +10,14 @@
 use serde::Serialize;
 
 use super::AtomicFile;
-use crate::classify::{Class, PaywallStatus};
+use crate::classify::PaywallStatus;
 use crate::dedup::DupKind;
 use crate::doc::Document;
+use crate::doc::InputProblem;
 use crate::error::Result;
-use crate::flag::Span;
-use crate::input::InputProblem;
 use crate::scan::{DocResult, DocSink};
+use crate::span::Class;
+use crate::span::Span;
 
 #[derive(Serialize)]
 struct DocLine<'a> {

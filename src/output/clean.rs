@@ -22,10 +22,10 @@ use serde_json::{Map, Value};
 
 use super::{put_bytes, put_owned, AtomicFile};
 use crate::doc::Document;
+use crate::doc::InputProblem;
 use crate::error::Result;
-use crate::flag::Span;
-use crate::input::InputProblem;
 use crate::scan::{DocResult, DocSink};
+use crate::span::Span;
 
 /// Writes the cleaned and/or removed JSONL.
 pub struct CleanWriter {
@@ -208,7 +208,7 @@ impl DocSink for CleanWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::flag::SpanKind;
+    use crate::span::SpanKind;
     use proptest::prelude::*;
 
     fn span(start: usize, end: usize) -> Span {
@@ -223,7 +223,7 @@ mod tests {
             lines: 1,
             context_lines: 0,
             outside_body_lines: 0,
-            class: crate::classify::Class::Other,
+            class: crate::span::Class::Other,
             also: Vec::new(),
             template: crate::template::TemplateId(0),
             parts: Vec::new(),

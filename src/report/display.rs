@@ -1,7 +1,7 @@
 //! How figures and labels read in the renderers meant for people (summary, HTML, Markdown): byte sizes,
 //! percentages, counts with separators, kind names, samples on one line.
 
-use crate::flag::PartKind;
+use crate::span::PartKind;
 
 /// `2048` → `"2.0 KiB"`; under 1 KiB, whole bytes.
 pub fn human_bytes(n: u64) -> String {

@@ -18,8 +18,9 @@ use std::fmt::{self, Write};
 
 use super::display::{human_bytes, kind_label, one_line, percent, ratio, thousands, visible};
 use super::{DuplicateReport, ExamplePage, ExampleReason, Render, Report};
-use crate::classify::{Class, PaywallStatus};
+use crate::classify::PaywallStatus;
 use crate::dedup::DupKind;
+use crate::span::Class;
 
 /// The HTML report.
 pub struct Html {

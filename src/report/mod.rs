@@ -15,16 +15,19 @@ use std::collections::BTreeMap;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
-use crate::classify::{Class, PaywallStatus};
+use crate::classify::PaywallStatus;
 use crate::count::{Counts, SiteKey};
 use crate::dedup::{Cluster, DedupConfig, DuplicateTotals, Duplicates};
+use crate::doc::InputProblem;
 use crate::doc::{DocId, Document};
 use crate::error::Result;
-use crate::flag::{FlagConfig, PartKind};
+use crate::flag::FlagConfig;
 use crate::hash::{BlockHash, SEED};
-use crate::input::{FieldConfig, InputProblem};
+use crate::input::FieldConfig;
 use crate::normalize::NormalizeConfig;
 use crate::scan::{DocResult, ScanConfig};
+use crate::span::Class;
+use crate::span::PartKind;
 use crate::template::{template_of, Template, TemplateId};
 use bstr::ByteSlice;
 
@@ -624,7 +627,7 @@ fn example_page(doc: &Document, result: &DocResult, reason: ExampleReason) -> Ex
         }
         cut -= 1;
     }
-    let parts: Vec<&crate::flag::SpanPart> =
+    let parts: Vec<&crate::span::SpanPart> =
         result.spans.iter().flat_map(|s| &s.parts).filter(|p| p.start < cut).collect();
     let mut bounds: Vec<usize> = vec![0, cut];
     for p in &parts {
@@ -714,7 +717,7 @@ pub trait Render {
 pub(crate) mod tests {
     use super::*;
     use crate::doc::SourceRef;
-    use crate::flag::{Span, SpanKind, SpanPart};
+    use crate::span::{Span, SpanKind, SpanPart};
 
     /// The report of a small hostile crawl: two sites of three pages each, whose shared header
     /// and teaser hold markup, quotes, pipes, backticks, an @-mention, control bytes and

@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 use rustc_hash::FxHashMap;
 
 use super::{add_part, catalogue_order, CatalogueEntry, CataloguePart};
-use crate::count::memory::temp_folder;
 use crate::count::SiteKey;
 use crate::doc::DocId;
 use crate::error::{Error, Result};
 use crate::hash::BlockHash;
+use crate::spill::temp_folder;
 use crate::template::TemplateId;
 
 /// Files the parts are spread over (by the top bits of the template id).
@@ -136,9 +136,9 @@ fn replay(path: &Path, catalogue: &mut FxHashMap<TemplateId, CatalogueEntry>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::Class;
     use crate::error::spill_message;
-    use crate::flag::PartKind;
+    use crate::span::Class;
+    use crate::span::PartKind;
 
     fn part(template: u64, text: &[u8]) -> CataloguePart<'_> {
         CataloguePart {
