@@ -19,7 +19,7 @@ use crate::block::split_lines;
 use crate::doc::Document;
 use crate::error::Result;
 use crate::input::jsonl::field;
-use crate::scan::{DocResult, DocSink};
+use crate::result::{DocResult, DocSink};
 
 /// Precision, recall and F1 from counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]

@@ -58,7 +58,7 @@ pub mod normalize;
 pub mod output;
 pub mod progress;
 pub mod report;
-pub mod result_file;
+pub mod result;
 pub mod scan;
 pub mod shape;
 pub mod shingle;

@@ -15,18 +15,15 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
 
 use crate::block::LineView;
-use crate::classify::{
-    classify_document, Classifiers, DocClasses, LineTexts, PaywallConfig, PaywallCut,
-};
+use crate::classify::{classify_document, Classifiers, LineTexts, PaywallConfig, PaywallCut};
 use crate::clusters::{ClustersFile, DuplicateData, ShardEntry};
 use crate::count::format::CountsHeader;
 use crate::count::{CountTable, Counts, MemoryConfig, Merge, SeenDocs, SiteKey};
 use crate::dedup::content::{DocSignature, Signer};
 use crate::dedup::minhash::MinHasher;
-use crate::dedup::{find_duplicates, DedupConfig, Duplicate, Duplicates, Signatures};
+use crate::dedup::{find_duplicates, DedupConfig, Duplicates, Signatures};
 use crate::doc::InputProblem;
 use crate::doc::{DocId, Document};
 use crate::error::{Error, Result};
@@ -36,8 +33,10 @@ use crate::input::{self, Corpus, InputFile, Item, ReadConfig};
 use crate::learned::{LearnedDocs, LearnedHeader};
 use crate::normalize::{NormalizeConfig, Normalizer};
 use crate::progress::{Phase, Progress};
-use crate::report::{Report, ReportBuilder};
-use crate::result_file::{ResultReader, ResultWriter};
+use crate::report::{Report, ReportBuilder, Settings};
+use crate::result::spool::{ResultReader, ResultWriter};
+use crate::result::DocResult;
+use crate::result::DocSink;
 use crate::shingle::blocks;
 use crate::span::Span;
 
@@ -57,47 +56,6 @@ pub struct ScanConfig {
     pub dedup: Option<DedupConfig>,
     /// The memory cap, and where to spill what outgrows it.
     pub memory: MemoryConfig,
-}
-
-/// What a scan found in one document.
-#[derive(Clone, Debug, Serialize)]
-pub struct DocResult {
-    /// Lines of the text split on `\n`.
-    pub lines: u32,
-    pub non_blank_lines: u32,
-    pub bytes: u64,
-    pub boilerplate_bytes: u64,
-    pub boilerplate_lines: u32,
-    pub spans: Vec<Span>,
-    /// Paywall status and the classes of the spans.
-    pub classes: DocClasses,
-    /// The document's cluster, when it is a copy of another document (`None` for a
-    /// representative, a unique document, or when duplicate detection is off).
-    pub duplicate: Option<Duplicate>,
-}
-
-impl DocResult {
-    fn new(doc: &Document, view: &LineView, spans: Vec<Span>, classes: DocClasses) -> DocResult {
-        DocResult {
-            classes,
-            lines: view.lines.len() as u32 + view.lines_past_cap,
-            non_blank_lines: view.non_blank.len() as u32,
-            bytes: doc.text.len() as u64,
-            boilerplate_bytes: spans.iter().map(|s| (s.end - s.start) as u64).sum(),
-            boilerplate_lines: spans.iter().map(|s| s.lines).sum(),
-            spans,
-            duplicate: None,
-        }
-    }
-}
-
-/// Receives each document's result, in input order (and each bad record where it stood).
-/// `Send`: the sinks of one batch run while the next batch is being flagged.
-pub trait DocSink: Send {
-    fn document(&mut self, doc: &Document, result: &DocResult) -> Result<()>;
-    fn problem(&mut self, _problem: &InputProblem) -> Result<()> {
-        Ok(())
-    }
 }
 
 /// Documents per batch handed to the worker threads.
@@ -298,7 +256,7 @@ pub fn learn_docs(
                 if classify {
                     let result =
                         classify_flagged(&classifiers, &config.paywall, None, doc, &view, spans);
-                    crate::result_file::encode(doc.seq.0, &result, &mut record);
+                    crate::result::spool::encode(doc.seq.0, &result, &mut record);
                 }
                 Some((kept, sig, record))
             })
@@ -415,7 +373,13 @@ pub fn mark(
         normalizer: &normalizer,
         classifiers: Some(&classifiers),
     };
-    let mut report = ReportBuilder::new(config, counts)?;
+    let settings = Settings::new(
+        config.normalize,
+        config.flag.clone(),
+        config.read.fields.clone(),
+        config.dedup.clone(),
+    );
+    let mut report = ReportBuilder::new(settings, config.top, &config.memory, counts)?;
     progress.start(Phase::Mark, total_size(files));
     let mut outcome: Result<()> = Ok(());
     let mut docs_done = 0u64;

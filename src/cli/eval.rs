@@ -5,7 +5,7 @@ use std::io::Write as _;
 
 use anyhow::Context;
 use chaff::eval::{EvalReport, EvalSink, StringShare, Summary};
-use chaff::scan::DocSink;
+use chaff::result::DocSink;
 
 use super::args::{resolve_inputs, DetectArgs, GlobalArgs, InputArgs};
 use super::progress::Bars;

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
 use chaff::report::{html::Html, json::Json, markdown::Markdown, summary::Summary, Render, Report};
-use chaff::scan::{DocSink, ScanConfig};
+use chaff::result::DocSink;
+use chaff::scan::ScanConfig;
 
 use super::args::{resolve_inputs, GlobalArgs, PassArgs};
 use super::progress::Bars;

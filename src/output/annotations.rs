@@ -15,7 +15,7 @@ use crate::dedup::DupKind;
 use crate::doc::Document;
 use crate::doc::InputProblem;
 use crate::error::Result;
-use crate::scan::{DocResult, DocSink};
+use crate::result::{DocResult, DocSink};
 use crate::span::Class;
 use crate::span::Span;
 

@@ -24,7 +24,7 @@ use super::{put_bytes, put_owned, AtomicFile};
 use crate::doc::Document;
 use crate::doc::InputProblem;
 use crate::error::Result;
-use crate::scan::{DocResult, DocSink};
+use crate::result::{DocResult, DocSink};
 use crate::span::Span;
 
 /// Writes the cleaned and/or removed JSONL.

@@ -16,7 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::classify::PaywallStatus;
-use crate::count::{Counts, SiteKey};
+use crate::count::{Counts, MemoryConfig, SiteKey};
 use crate::dedup::{Cluster, DedupConfig, DuplicateTotals, Duplicates};
 use crate::doc::InputProblem;
 use crate::doc::{DocId, Document};
@@ -25,7 +25,7 @@ use crate::flag::FlagConfig;
 use crate::hash::{BlockHash, SEED};
 use crate::input::FieldConfig;
 use crate::normalize::NormalizeConfig;
-use crate::scan::{DocResult, ScanConfig};
+use crate::result::DocResult;
 use crate::span::Class;
 use crate::span::PartKind;
 use crate::template::{template_of, Template, TemplateId};
@@ -100,6 +100,26 @@ pub struct Settings {
     pub fields: FieldConfig,
     /// Duplicate detection (null when off), its permutation seed included.
     pub dedup: Option<DedupConfig>,
+}
+
+impl Settings {
+    /// The settings of a run, with the fixed hash and its seed.
+    pub fn new(
+        normalize: NormalizeConfig,
+        flag: FlagConfig,
+        fields: FieldConfig,
+        dedup: Option<DedupConfig>,
+    ) -> Settings {
+        Settings {
+            hash: "xxh3-64",
+            seed: SEED,
+            seed_hex: format!("{SEED:#018x}"),
+            normalize,
+            flag,
+            fields,
+            dedup,
+        }
+    }
 }
 
 /// Corpus-wide figures.
@@ -408,24 +428,21 @@ pub struct ReportBuilder {
 }
 
 impl ReportBuilder {
-    /// A builder for a scan under `config`. Fails only under a memory cap, when the span
-    /// catalogue's temporary folder cannot be made.
-    pub fn new(config: &ScanConfig, counts: &Counts) -> Result<ReportBuilder> {
-        let spill = match config.memory.max_memory {
-            Some(_) => Some(spill::CatalogueSpill::new(config.memory.temp_dir.as_deref())?),
+    /// A builder for a scan under `settings`, keeping `top` rows of the catalogue. Fails only
+    /// under a memory cap, when the span catalogue's temporary folder cannot be made.
+    pub fn new(
+        settings: Settings,
+        top: usize,
+        memory: &MemoryConfig,
+        counts: &Counts,
+    ) -> Result<ReportBuilder> {
+        let spill = match memory.max_memory {
+            Some(_) => Some(spill::CatalogueSpill::new(memory.temp_dir.as_deref())?),
             None => None,
         };
         Ok(ReportBuilder {
-            settings: Settings {
-                hash: "xxh3-64",
-                seed: SEED,
-                seed_hex: format!("{SEED:#018x}"),
-                normalize: config.normalize,
-                flag: config.flag.clone(),
-                fields: config.read.fields.clone(),
-                dedup: config.dedup.clone(),
-            },
-            top: config.top,
+            settings,
+            top,
             totals: Totals {
                 distinct_blocks: counts.distinct_blocks,
                 duplicate_documents: counts.duplicates,
@@ -717,6 +734,7 @@ pub trait Render {
 pub(crate) mod tests {
     use super::*;
     use crate::doc::SourceRef;
+    use crate::scan::ScanConfig;
     use crate::span::{Span, SpanKind, SpanPart};
 
     /// The report of a small hostile crawl: two sites of three pages each, whose shared header

@@ -5,7 +5,8 @@ use crate::count::MemoryConfig;
 use crate::doc::Document;
 use crate::gen::{generate, GenConfig};
 use crate::progress::NoProgress;
-use crate::scan::{scan, DocResult, DocSink, ScanConfig};
+use crate::result::{DocResult, DocSink};
+use crate::scan::{scan, ScanConfig};
 
 /// Every document's result, as JSON, in input order.
 #[derive(Default)]

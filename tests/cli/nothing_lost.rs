@@ -17,7 +17,8 @@ use serde_json::{Map, Value};
 
 use chaff::input::{Format, InputFile};
 use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
-use chaff::scan::{scan_memory, DocSink, ScanConfig};
+use chaff::result::DocSink;
+use chaff::scan::{scan_memory, ScanConfig};
 
 use crate::{bytes_of, gzip, jsonl_line, read_jsonl, u};
 

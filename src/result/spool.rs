@@ -22,7 +22,7 @@ use tempfile::SpooledTempFile;
 use crate::classify::{DocClasses, PaywallCut, PaywallStatus};
 use crate::error::{Error, Result};
 use crate::hash::BlockHash;
-use crate::scan::DocResult;
+use crate::result::DocResult;
 use crate::span::Class;
 use crate::span::{PartKind, Span, SpanKind, SpanPart};
 use crate::template::{Template, TemplateId};
@@ -403,7 +403,8 @@ mod tests {
     use super::*;
     use crate::doc::Document;
     use crate::progress::NoProgress;
-    use crate::scan::{scan, DocSink, ScanConfig};
+    use crate::result::DocSink;
+    use crate::scan::{scan, ScanConfig};
 
     /// Every result of a scan of the sample crawl, as its sinks see it.
     fn sample_results() -> Vec<(u64, DocResult)> {
