@@ -42,18 +42,16 @@
 
 pub mod block;
 pub mod classify;
-pub mod clusters;
 pub mod count;
 pub mod dedup;
 pub mod doc;
 pub mod error;
 pub mod eval;
 pub mod flag;
-mod framed;
+pub mod formats;
 pub mod gen;
 pub mod hash;
 pub mod input;
-pub mod learned;
 pub mod normalize;
 pub mod output;
 pub mod progress;

@@ -18,8 +18,6 @@ use rustc_hash::FxHashMap;
 
 use crate::block::LineView;
 use crate::classify::{classify_document, Classifiers, LineTexts, PaywallConfig, PaywallCut};
-use crate::clusters::{ClustersFile, DuplicateData, ShardEntry};
-use crate::count::format::CountsHeader;
 use crate::count::{CountTable, Counts, MemoryConfig, Merge, SeenDocs, SiteKey};
 use crate::dedup::content::{DocSignature, Signer};
 use crate::dedup::minhash::MinHasher;
@@ -28,9 +26,11 @@ use crate::doc::InputProblem;
 use crate::doc::{DocId, Document};
 use crate::error::{Error, Result};
 use crate::flag::{FlagConfig, Flagger};
+use crate::formats::clusters::{ClustersFile, DuplicateData, ShardEntry};
+use crate::formats::counts::CountsHeader;
+use crate::formats::learned::{LearnedDocs, LearnedHeader};
 use crate::hash::{hash_site, hash_window};
 use crate::input::{self, Corpus, InputFile, Item, ReadConfig};
-use crate::learned::{LearnedDocs, LearnedHeader};
 use crate::normalize::{NormalizeConfig, Normalizer};
 use crate::progress::{Phase, Progress};
 use crate::report::{Report, ReportBuilder, Settings};
@@ -608,13 +608,13 @@ pub fn count_to_file(
     config.memory.check_temp_dir()?;
     let (files, problems) = expand(paths, config)?;
     let table = count_table(&files, config, progress);
-    crate::count::format::write_table(output, &counts_header(config, None), table)?;
+    crate::formats::counts::write_table(output, &counts_header(config, None), table)?;
     Ok(problems)
 }
 
 /// Reads counts files and checks that they were made under `config`'s settings.
 fn read_counts_for(counts_files: &[&std::path::Path], config: &ScanConfig) -> Result<Counts> {
-    let (header, counts) = crate::count::format::read_counts(counts_files)?;
+    let (header, counts) = crate::formats::counts::read_counts(counts_files)?;
     let wanted = counts_header(config, None);
     if !header.compatible(&wanted) {
         return Err(Error::Config(format!(
@@ -655,7 +655,7 @@ pub fn learn_to_file(
         inputs: input_names(&files),
         documents: learned.kept.len() as u64,
     };
-    crate::learned::write(output, &header, &learned)?;
+    crate::formats::learned::write(output, &header, &learned)?;
     Ok(problems)
 }
 
@@ -711,7 +711,7 @@ fn read_learned(
     let mut shards = Vec::with_capacity(learned_files.len());
     for path in learned_files {
         let before = learned.kept.len() as u64;
-        let header = crate::learned::read_into(path, dedup, &mut learned)?;
+        let header = crate::formats::learned::read_into(path, dedup, &mut learned)?;
         if !header.counts.compatible(wanted) || header.counts_documents != corpus_documents {
             return Err(Error::LearnedFile {
                 path: path.to_path_buf(),
@@ -766,7 +766,7 @@ pub fn cluster_to_file(
         return Err(Error::Config("no learned files to cluster".into()));
     };
     memory.check_temp_dir()?;
-    let wanted = crate::learned::read_header(first)?;
+    let wanted = crate::formats::learned::read_header(first)?;
     let dedup = wanted.dedup.clone().map(|d| DedupConfig {
         memory_budget: memory.signature_budget(),
         temp_dir: memory.temp_dir.clone(),
@@ -775,7 +775,7 @@ pub fn cluster_to_file(
     if let Some(dedup) = &dedup {
         dedup.validate()?;
     }
-    let (header, counts) = crate::count::format::read_counts(counts_files)?;
+    let (header, counts) = crate::formats::counts::read_counts(counts_files)?;
     let corpus_documents = counts.documents + counts.duplicates;
     if !header.compatible(&wanted.counts) || wanted.counts_documents != corpus_documents {
         return Err(Error::LearnedFile {
@@ -802,7 +802,7 @@ pub fn cluster_to_file(
         medians,
         duplicates: duplicates.as_ref().map(DuplicateData::of),
     };
-    crate::clusters::write(output, &contents)
+    crate::formats::clusters::write(output, &contents)
 }
 
 /// Marks one shard against what `chaff cluster` wrote to `path`.
@@ -813,7 +813,7 @@ fn mark_with_clusters(
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
     let Marking { files, problems, config, progress, .. } = marking;
-    let contents = crate::clusters::read(path)?;
+    let contents = crate::formats::clusters::read(path)?;
     let bad = |message: &str| Error::ClustersFile {
         path: path.to_path_buf(),
         message: message.to_string(),

@@ -35,7 +35,7 @@ fn parse_partition(s: &str) -> Result<(u64, u64), String> {
 
 pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let inputs: Vec<&std::path::Path> = args.inputs.iter().map(PathBuf::as_path).collect();
-    chaff::count::format::merge_files(&inputs, &args.output, args.partition)
+    chaff::formats::counts::merge_files(&inputs, &args.output, args.partition)
         .context("merge failed")?;
     Ok(ExitStatus::Success)
 }

@@ -3,7 +3,6 @@
 //! Counting is a commutative sum, so per-thread tables built in any order and merged once give
 //! the same result for any thread count ([`Merge`]).
 
-pub mod format;
 pub mod memory;
 pub mod runs;
 pub mod seen;

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::count::format::{read_u32, read_u64, HashingReader, HashingWriter};
 use crate::error::{Error, Result};
+use crate::formats::counts::{read_u32, read_u64, HashingReader, HashingWriter};
 
 /// What a framed file is: its magic bytes, version, and name in messages ("learned").
 pub(crate) struct Frame {

@@ -33,8 +33,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use super::memory::CountsBuilder;
-use super::{CountTable, Counts, SiteInfo, SiteKey};
+use crate::count::CountsBuilder;
+use crate::count::{CountTable, Counts, SiteInfo, SiteKey};
 use crate::error::{Error, Result};
 use crate::hash::SEED;
 use crate::normalize::NormalizeConfig;

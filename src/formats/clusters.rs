@@ -19,10 +19,10 @@
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use crate::count::format::{read_u64, CountsHeader};
 use crate::dedup::{Cluster, DedupConfig, DuplicateLink, DuplicateTotals, Duplicates};
 use crate::error::{Error, Result};
-use crate::framed::{check_sum, Frame};
+use crate::formats::counts::{read_u64, CountsHeader};
+use crate::formats::frame::{check_sum, Frame};
 use serde::{Deserialize, Serialize};
 
 pub const MAGIC: &[u8; 8] = b"CHAFFCLU";

@@ -25,12 +25,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::count::format::{read_u32, read_u64, CountsHeader};
 use crate::count::SiteKey;
 use crate::dedup::content::DocSignature;
 use crate::dedup::{DedupConfig, SignatureMeta, Signatures};
 use crate::error::{Error, Result};
-use crate::framed::{check_sum, BodyReader, Frame};
+use crate::formats::counts::{read_u32, read_u64, CountsHeader};
+use crate::formats::frame::{check_sum, BodyReader, Frame};
 
 pub const MAGIC: &[u8; 8] = b"CHAFFLRN";
 pub const VERSION: u32 = 1;
