@@ -46,8 +46,8 @@ use chaff::flag::Flagger;
 use chaff::gen::{generate, GenConfig, GenSummary};
 use chaff::input::{expand, Corpus, InputFile, ReadConfig};
 use chaff::normalize::{is_blank, Normalizer};
+use chaff::pipeline::{self, scan, Learned, ScanConfig};
 use chaff::progress::NoProgress;
-use chaff::scan::{self, scan, Learned, ScanConfig};
 use chaff::shingle::{blocks, Block};
 use chaff::Document;
 use criterion::measurement::WallTime;
@@ -314,16 +314,18 @@ fn bench_mark(c: &mut Criterion) {
     let mut g = group(c, "mark");
     for input in inputs() {
         // What the passes before mark learn, and what mark itself reports, once.
-        let counts = scan::count(&input.files, &config, &NoProgress).expect("counting the input");
+        let counts =
+            pipeline::count(&input.files, &config, &NoProgress).expect("counting the input");
         assert_eq!((counts.documents + counts.duplicates) as usize, input.documents());
         assert_eq!(distinct_blocks(&counts), input.distinct_blocks());
-        let (profiles, _) = scan::learn(&input.files, &counts, &config, None, &NoProgress, None)
-            .expect("learning the input")
-            .unwrap_or_default();
+        let (profiles, _) =
+            pipeline::learn(&input.files, &counts, &config, None, &NoProgress, None)
+                .expect("learning the input")
+                .unwrap_or_default();
         let learned =
             Learned { counts: &counts, profiles: &profiles, duplicates: None, first_doc: 0 };
         let report =
-            scan::mark(&input.files, Vec::new(), learned, &config, &NoProgress, &mut [], None)
+            pipeline::mark(&input.files, Vec::new(), learned, &config, &NoProgress, &mut [], None)
                 .expect("marking the input");
         let want = (report.totals.spans, report.totals.boilerplate_bytes);
         assert!(want.0 > 0 && want.1 > 0, "the generated sites have templates");
@@ -338,7 +340,7 @@ fn bench_mark(c: &mut Criterion) {
             b.iter(|| {
                 let (mut spans, mut bytes) = (0, 0);
                 for doc in &input.docs {
-                    let result = scan::mark_document(
+                    let result = pipeline::mark_document(
                         &flagger,
                         &classifiers,
                         &config.paywall,

@@ -45,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let (files, _) = chaff::input::expand(&paths);
     let start = Instant::now();
-    let table = chaff::scan::count_table(&files, &config, &NoProgress);
+    let table = chaff::pipeline::count_table(&files, &config, &NoProgress);
     let counted = start.elapsed();
     let stats = table.run_stats();
     let rss_counted = status_kib("VmRSS");

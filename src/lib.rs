@@ -19,7 +19,7 @@
 //! ## Example
 //!
 //! ```
-//! use chaff::scan::{scan, ScanConfig};
+//! use chaff::pipeline::{scan, ScanConfig};
 //! use chaff::progress::NoProgress;
 //!
 //! let dir = tempfile::tempdir()?;
@@ -54,10 +54,10 @@ pub mod hash;
 pub mod input;
 pub mod normalize;
 pub mod output;
+pub mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod result;
-pub mod scan;
 pub mod shape;
 pub mod shingle;
 pub mod span;
@@ -70,6 +70,6 @@ mod tests;
 pub use doc::{DocId, Document};
 pub use error::{Error, Result};
 pub use flag::FlagConfig;
+pub use pipeline::{scan, ScanConfig};
 pub use report::Report;
-pub use scan::{scan, ScanConfig};
 pub use span::{Class, Span, SpanKind};

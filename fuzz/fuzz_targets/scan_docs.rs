@@ -12,7 +12,7 @@ use chaff::input::{Format, InputFile};
 use chaff::doc::{InputProblem};
 use chaff::output::clean::kept_text;
 use chaff::progress::NoProgress;
-use chaff::scan::{scan_memory, ScanConfig};
+use chaff::pipeline::{scan_memory, ScanConfig};
 use chaff::result::{DocResult, DocSink};
 use libfuzzer_sys::fuzz_target;
 

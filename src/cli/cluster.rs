@@ -37,7 +37,7 @@ pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let counts: Vec<&Path> = args.counts.iter().map(PathBuf::as_path).collect();
     let learned: Vec<&Path> = args.learned.iter().map(PathBuf::as_path).collect();
     let memory = args.memory.memory_config();
-    chaff::scan::cluster_to_file(&counts, &learned, &args.output, &memory)
+    chaff::pipeline::cluster_to_file(&counts, &learned, &args.output, &memory)
         .context("cluster failed")?;
     Ok(ExitStatus::Success)
 }

@@ -39,7 +39,7 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let inputs = resolve_inputs(&args.input.paths)?;
     inputs.name_stdin(&mut config.read);
     let bars = Bars::new(global.quiet);
-    let problems = chaff::scan::count_to_file(&inputs.paths, &args.output, &config, &bars)
+    let problems = chaff::pipeline::count_to_file(&inputs.paths, &args.output, &config, &bars)
         .context("count failed")?;
     for p in &problems {
         eprintln!("chaff: {p}");

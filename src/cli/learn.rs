@@ -37,8 +37,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     inputs.name_stdin(&mut config.read);
     let bars = Bars::new(global.quiet);
     let counts: Vec<&std::path::Path> = args.counts.iter().map(PathBuf::as_path).collect();
-    let problems = chaff::scan::learn_to_file(&inputs.paths, &counts, &args.output, &config, &bars)
-        .context("learn failed")?;
+    let problems =
+        chaff::pipeline::learn_to_file(&inputs.paths, &counts, &args.output, &config, &bars)
+            .context("learn failed")?;
     for p in &problems {
         eprintln!("chaff: {p}");
     }

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
+use chaff::pipeline::ScanConfig;
 use chaff::report::{html::Html, json::Json, markdown::Markdown, summary::Summary, Render, Report};
 use chaff::result::DocSink;
-use chaff::scan::ScanConfig;
 
 use super::args::{resolve_inputs, GlobalArgs, PassArgs};
 use super::progress::Bars;
@@ -125,7 +125,7 @@ pub fn run_with(
         Some(d) => {
             let files: Vec<&std::path::Path> = d.counts.iter().map(PathBuf::as_path).collect();
             let learned: Vec<&std::path::Path> = d.learned.iter().map(PathBuf::as_path).collect();
-            chaff::scan::mark_with_counts(
+            chaff::pipeline::mark_with_counts(
                 &inputs.paths,
                 &files,
                 &learned,

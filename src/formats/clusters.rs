@@ -122,7 +122,7 @@ mod tests {
 
     fn sample() -> ClustersFile {
         ClustersFile {
-            counts: crate::scan::counts_header(&crate::ScanConfig::default(), None),
+            counts: crate::pipeline::counts_header(&crate::ScanConfig::default(), None),
             counts_documents: 12,
             dedup: Some(DedupConfig::default()),
             shards: vec![

@@ -208,7 +208,7 @@ mod tests {
 
     fn header(dedup: Option<DedupConfig>, documents: u64) -> LearnedHeader {
         LearnedHeader {
-            counts: crate::scan::counts_header(&crate::ScanConfig::default(), None),
+            counts: crate::pipeline::counts_header(&crate::ScanConfig::default(), None),
             counts_documents: 10,
             dedup,
             inputs: vec!["shard-0.jsonl".into()],

@@ -88,7 +88,7 @@ pub struct ReadConfig {
     /// [`decompress`].
     pub max_ratio: u64,
     /// Files held in memory, read instead of the file system (see
-    /// [`scan_memory`](crate::scan::scan_memory)).
+    /// [`scan_memory`](crate::pipeline::scan_memory)).
     pub memory: Option<Arc<MemoryFiles>>,
 }
 

@@ -858,8 +858,8 @@ mod tests {
     #[test]
     fn an_empty_report_renders() {
         let dir = tempfile::tempdir().unwrap();
-        let config = crate::scan::ScanConfig { top: 10, ..Default::default() };
-        let r = crate::scan::scan(
+        let config = crate::pipeline::ScanConfig { top: 10, ..Default::default() };
+        let r = crate::pipeline::scan(
             &[dir.path().to_path_buf()],
             &config,
             &crate::progress::NoProgress,

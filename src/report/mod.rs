@@ -734,7 +734,7 @@ pub trait Render {
 pub(crate) mod tests {
     use super::*;
     use crate::doc::SourceRef;
-    use crate::scan::ScanConfig;
+    use crate::pipeline::ScanConfig;
     use crate::span::{Span, SpanKind, SpanPart};
 
     /// The report of a small hostile crawl: two sites of three pages each, whose shared header
@@ -764,7 +764,7 @@ pub(crate) mod tests {
             }
         }
         let config = ScanConfig { top: 50, ..ScanConfig::default() };
-        crate::scan::scan(
+        crate::pipeline::scan(
             &[dir.path().to_path_buf()],
             &config,
             &crate::progress::NoProgress,

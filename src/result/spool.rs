@@ -402,9 +402,9 @@ impl Decoder<'_> {
 mod tests {
     use super::*;
     use crate::doc::Document;
+    use crate::pipeline::{scan, ScanConfig};
     use crate::progress::NoProgress;
     use crate::result::DocSink;
-    use crate::scan::{scan, ScanConfig};
 
     /// Every result of a scan of the sample crawl, as its sinks see it.
     fn sample_results() -> Vec<(u64, DocResult)> {

@@ -4,9 +4,9 @@
 use crate::count::MemoryConfig;
 use crate::doc::Document;
 use crate::gen::{generate, GenConfig};
+use crate::pipeline::{scan, ScanConfig};
 use crate::progress::NoProgress;
 use crate::result::{DocResult, DocSink};
-use crate::scan::{scan, ScanConfig};
 
 /// Every document's result, as JSON, in input order.
 #[derive(Default)]

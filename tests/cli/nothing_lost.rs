@@ -9,7 +9,7 @@
 //! - the kept text plus the removed pieces give back each document byte for byte, and a dropped
 //!   duplicate's `original` holds its whole text.
 //!
-//! Scanned in memory through the library (`chaff::scan::scan_memory`) with the same writers the
+//! Scanned in memory through the library (`chaff::pipeline::scan_memory`) with the same writers the
 //! CLI uses, so that a few hundred corpora take seconds.
 
 use proptest::prelude::*;
@@ -17,8 +17,8 @@ use serde_json::{Map, Value};
 
 use chaff::input::{Format, InputFile};
 use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
+use chaff::pipeline::{scan_memory, ScanConfig};
 use chaff::result::DocSink;
-use chaff::scan::{scan_memory, ScanConfig};
 
 use crate::{bytes_of, gzip, jsonl_line, read_jsonl, u};
 
