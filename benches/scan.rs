@@ -39,16 +39,16 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use chaff::block::{split_lines, LineView};
 use chaff::classify::Classifiers;
 use chaff::count::{CountTable, Counts};
 use chaff::flag::Flagger;
 use chaff::gen::{generate, GenConfig, GenSummary};
 use chaff::input::{expand, Corpus, InputFile, ReadConfig};
-use chaff::normalize::{is_blank, Normalizer};
 use chaff::pipeline::{self, scan, Learned, ScanConfig};
 use chaff::progress::NoProgress;
-use chaff::shingle::{blocks, Block};
+use chaff::text::block::{split_lines, LineView};
+use chaff::text::normalize::{is_blank, Normalizer};
+use chaff::text::shingle::{blocks, Block};
 use chaff::Document;
 use criterion::measurement::WallTime;
 use criterion::{

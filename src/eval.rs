@@ -15,11 +15,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::block::split_lines;
 use crate::doc::Document;
 use crate::error::Result;
 use crate::input::jsonl::field;
 use crate::result::{DocResult, DocSink};
+use crate::text::block::split_lines;
 
 /// Precision, recall and F1 from counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]

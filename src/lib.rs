@@ -40,7 +40,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod block;
 pub mod classify;
 pub mod count;
 pub mod dedup;
@@ -50,19 +49,15 @@ pub mod eval;
 pub mod flag;
 pub mod formats;
 pub mod gen;
-pub mod hash;
 pub mod input;
-pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod report;
 pub mod result;
-pub mod shape;
-pub mod shingle;
 pub mod span;
 mod spill;
-pub mod template;
+pub mod text;
 
 #[cfg(test)]
 mod tests;

@@ -6,8 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::hash::BlockHash;
-use crate::template::{Template, TemplateId};
+use crate::text::hash::BlockHash;
+use crate::text::template::{Template, TemplateId};
 
 /// The class of a span.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -1,8 +1,8 @@
 //! Normalization: never panics, and the fast path equals the slow reference
-//! (`chaff::normalize::reference`, the same twin the property test uses) under every setting.
+//! (`chaff::text::normalize::reference`, the same twin the property test uses) under every setting.
 #![no_main]
 
-use chaff::normalize::{reference, NormalizeConfig, Normalizer};
+use chaff::text::normalize::{reference, NormalizeConfig, Normalizer};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

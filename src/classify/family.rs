@@ -2,9 +2,9 @@
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::hash::SEED;
 use crate::span::Class;
-use crate::template::{Template, TemplateId};
+use crate::text::hash::SEED;
+use crate::text::template::{Template, TemplateId};
 
 /// Words of the head line that name a template family.
 pub const FAMILY_WORDS: usize = 5;
@@ -30,7 +30,7 @@ pub fn family_id(template: &Template, class: Class) -> TemplateId {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::template_of;
+    use crate::text::template::template_of;
 
     #[test]
     fn sister_sites_teasers_are_one_family() {

@@ -21,10 +21,10 @@ pub mod share;
 
 use serde::{Deserialize, Serialize};
 
-use crate::block::LineView;
 use crate::span::Class;
 use crate::span::Span;
-use crate::template::{template_of, Template};
+use crate::text::block::LineView;
+use crate::text::template::{template_of, Template};
 
 /// A document's paywall status.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -295,7 +295,7 @@ pub fn classify_document(
 
 /// What classifying a part gives: its class, its other classes, its template and the id it is
 /// catalogued under (the template's family). Shared, so that a cache hit copies no text.
-type PartResult = (Class, Vec<Class>, std::sync::Arc<Template>, crate::template::TemplateId);
+type PartResult = (Class, Vec<Class>, std::sync::Arc<Template>, crate::text::template::TemplateId);
 
 /// Parts remembered per thread in each of the cache's two generations.
 const PART_CACHE_ENTRIES: usize = 1 << 15;
@@ -424,9 +424,9 @@ fn split_at_headings(
                 end: view.lines[last as usize].end_with_newline(),
                 kind: part.kind,
                 lines: (q - p + 1) as u32,
-                key: crate::hash::hash_window(&view.hashes[p..=q]),
+                key: crate::text::hash::hash_window(&view.hashes[p..=q]),
                 class: Class::Other,
-                template: crate::template::TemplateId(0),
+                template: crate::text::template::TemplateId(0),
                 masked: None,
             });
         }
@@ -449,7 +449,7 @@ fn paywall_cut(spans: &[Span], view: &LineView, flagged: &[bool]) -> Option<Payw
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{NormalizeConfig, Normalizer};
+    use crate::text::normalize::{NormalizeConfig, Normalizer};
 
     fn classify(lines: &[&str], at_top: bool, at_bottom: bool) -> (Class, Vec<Class>) {
         let n = Normalizer::new(&NormalizeConfig::default());

@@ -188,7 +188,7 @@ impl Classifier for Paywall {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{NormalizeConfig, Normalizer};
+    use crate::text::normalize::{NormalizeConfig, Normalizer};
 
     fn norm(s: &str) -> String {
         let n = Normalizer::new(&NormalizeConfig::default());

@@ -12,7 +12,7 @@ use chaff::flag::{
 };
 use chaff::input::decompress::DEFAULT_MAX_RATIO;
 use chaff::input::{FieldConfig, ReadConfig, DEFAULT_MAX_RECORD_BYTES};
-use chaff::normalize::NormalizeConfig;
+use chaff::text::normalize::NormalizeConfig;
 use clap::Args;
 
 /// Flags of every subcommand.

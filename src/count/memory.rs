@@ -20,9 +20,9 @@ use rustc_hash::FxHashMap;
 use super::runs::{aggregate, for_each_block, Entry, RunStats, RunStore, PARTITIONS};
 use super::Merge;
 use crate::error::Result;
-use crate::hash::{hash_site, BlockHash};
-use crate::shingle::Block;
 use crate::spill::temp_folder;
+use crate::text::hash::{hash_site, BlockHash};
+use crate::text::shingle::Block;
 
 /// A site's key in the tables (the hash of its name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -506,8 +506,8 @@ impl Counts {
 mod tests {
     use super::*;
     use crate::error::Error;
-    use crate::hash::LineHash;
-    use crate::shingle::blocks;
+    use crate::text::hash::LineHash;
+    use crate::text::shingle::blocks;
     use proptest::prelude::*;
     use std::collections::{BTreeMap, BTreeSet};
 

@@ -26,11 +26,11 @@ use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use super::minhash::{distinct, hash_word, shingles, MinHasher, DEDUP_SEED, EMPTY};
 use super::DedupConfig;
-use crate::block::LineView;
 use crate::count::{Counts, SiteKey};
-use crate::hash::hash_window;
-use crate::normalize::Normalizer;
 use crate::span::{Span, SpanKind};
+use crate::text::block::LineView;
+use crate::text::hash::hash_window;
+use crate::text::normalize::Normalizer;
 
 /// Keeps whole-page hashes apart from content hashes.
 const PAGE_TAG: u64 = 0x7061_6765_5f6f_6e6c;
@@ -159,8 +159,8 @@ mod tests {
     use super::*;
     use crate::count::CountTable;
     use crate::flag::{FlagConfig, Flagger};
-    use crate::normalize::NormalizeConfig;
-    use crate::shingle::blocks;
+    use crate::text::normalize::NormalizeConfig;
+    use crate::text::shingle::blocks;
 
     const HEADER: &str = "Gazette\nHome\nNews\nSport\n";
     const FOOTER: &str = "About us\nContact\nPrivacy\n";

@@ -1,8 +1,8 @@
 //! What the rules see of a page and what they mark on it: per non-blank line a [`LineFlag`],
 //! and the page's normalized lines as text ([`NormLines`]).
 
-use crate::block::LineView;
 use crate::span::PartKind;
+use crate::text::block::LineView;
 
 /// Per non-blank line: how it is flagged.
 #[derive(Clone, Copy, Debug, Default)]
@@ -103,5 +103,5 @@ pub(crate) const LIST_TITLE_BYTES: u32 = 100;
 
 /// Title-like: short and not ending like a sentence.
 pub(crate) fn is_list_title(view: &LineView, norm: &NormLines<'_>, j: usize) -> bool {
-    view.lengths[j] <= LIST_TITLE_BYTES && crate::shape::ends_like_title(&norm[j])
+    view.lengths[j] <= LIST_TITLE_BYTES && crate::text::shape::ends_like_title(&norm[j])
 }

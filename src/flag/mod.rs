@@ -18,11 +18,11 @@ mod tests;
 
 pub use config::*;
 
-use crate::block::LineView;
 use crate::classify::Classifiers;
 use crate::count::{Counts, SiteKey};
-use crate::normalize::Normalizer;
 use crate::span::Span;
+use crate::text::block::LineView;
+use crate::text::normalize::Normalizer;
 use lines::NormLines;
 use rules::{Page, RULES};
 

@@ -10,10 +10,10 @@ use rustc_hash::FxHashMap;
 
 use super::lines::LineFlag;
 use super::FlagConfig;
-use crate::block::LineView;
 use crate::count::{Counts, SiteKey};
-use crate::hash::BlockHash;
-use crate::shingle::blocks;
+use crate::text::block::LineView;
+use crate::text::hash::BlockHash;
+use crate::text::shingle::blocks;
 
 /// A block on at least this share of its site's pages is part of the site's template.
 const TEMPLATE_SITE_FRACTION: f64 = 0.5;

@@ -1,10 +1,10 @@
 //! Merging flagged lines into maximal spans, and spans into parts that recur together.
 
 use super::lines::LineFlag;
-use crate::block::LineView;
-use crate::hash::hash_window;
 use crate::span::{Class, Span, SpanKind, SpanPart};
-use crate::template::TemplateId;
+use crate::text::block::LineView;
+use crate::text::hash::hash_window;
+use crate::text::template::TemplateId;
 
 /// The maximal runs of flagged lines of a page, each cut into parts.
 pub(crate) fn merge_spans(view: &LineView, flags: &[LineFlag]) -> Vec<Span> {

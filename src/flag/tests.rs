@@ -1,11 +1,11 @@
 //! Flagging end to end: counts of small corpora, then the spans of one page.
 
 use super::*;
-use crate::block::LineView;
 use crate::count::CountTable;
-use crate::normalize::NormalizeConfig;
-use crate::shingle::blocks;
 use crate::span::SpanKind;
+use crate::text::block::LineView;
+use crate::text::normalize::NormalizeConfig;
+use crate::text::shingle::blocks;
 
 fn count(docs: &[(&str, &str)], config: &FlagConfig) -> Counts {
     let n = Normalizer::new(&NormalizeConfig::default());

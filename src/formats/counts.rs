@@ -36,9 +36,9 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::count::CountsBuilder;
 use crate::count::{CountTable, Counts, SiteInfo, SiteKey};
 use crate::error::{Error, Result};
-use crate::hash::SEED;
-use crate::normalize::NormalizeConfig;
 use crate::output::AtomicFile;
+use crate::text::hash::SEED;
+use crate::text::normalize::NormalizeConfig;
 
 pub const MAGIC: &[u8; 8] = b"CHAFFCNT";
 pub const VERSION: u32 = 2;
@@ -514,8 +514,8 @@ fn next_in_partition(r: &mut CountsReader, partition: Option<(u64, u64)>) -> Res
 mod tests {
     use super::*;
     use crate::count::Merge;
-    use crate::hash::LineHash;
-    use crate::shingle::blocks;
+    use crate::text::hash::LineHash;
+    use crate::text::shingle::blocks;
 
     fn header() -> CountsHeader {
         CountsHeader {

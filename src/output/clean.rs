@@ -225,7 +225,7 @@ mod tests {
             outside_body_lines: 0,
             class: crate::span::Class::Other,
             also: Vec::new(),
-            template: crate::template::TemplateId(0),
+            template: crate::text::template::TemplateId(0),
             parts: Vec::new(),
         }
     }

@@ -7,14 +7,14 @@ use rayon::prelude::*;
 use super::batches::read_batches;
 use super::batches::total_size;
 use super::ScanConfig;
-use crate::block::LineView;
 use crate::count::{CountTable, Counts, Merge, SeenDocs, SiteKey};
 use crate::error::Result;
-use crate::hash::{hash_site, hash_window};
 use crate::input::InputFile;
-use crate::normalize::Normalizer;
 use crate::progress::{Phase, Progress};
-use crate::shingle::blocks;
+use crate::text::block::LineView;
+use crate::text::hash::{hash_site, hash_window};
+use crate::text::normalize::Normalizer;
+use crate::text::shingle::blocks;
 
 /// Pass one: counts every block of every document (spilling to disk under a memory cap).
 pub fn count(files: &[InputFile], config: &ScanConfig, progress: &dyn Progress) -> Result<Counts> {

@@ -26,7 +26,7 @@ use crate::result::DocSink;
 /// The header of a counts file made under `config`.
 pub fn counts_header(config: &ScanConfig, partition: Option<(u64, u64)>) -> CountsHeader {
     CountsHeader {
-        seed: crate::hash::SEED,
+        seed: crate::text::hash::SEED,
         normalize: config.normalize,
         shingle: config.flag.shingle,
         max_line_bytes: config.flag.max_line_bytes,

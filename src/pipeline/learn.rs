@@ -9,7 +9,6 @@ use rustc_hash::FxHashMap;
 use super::batches::read_batches;
 use super::batches::total_size;
 use super::ScanConfig;
-use crate::block::LineView;
 use crate::classify::classify_document;
 use crate::classify::Classifiers;
 use crate::classify::LineTexts;
@@ -23,11 +22,12 @@ use crate::error::Result;
 use crate::flag::Flagger;
 use crate::formats::learned::LearnedDocs;
 use crate::input::{InputFile, Item};
-use crate::normalize::{NormalizeConfig, Normalizer};
 use crate::progress::{Phase, Progress};
 use crate::result::spool::ResultWriter;
 use crate::result::DocResult;
 use crate::span::Span;
+use crate::text::block::LineView;
+use crate::text::normalize::{NormalizeConfig, Normalizer};
 
 /// What the mark pass needs to know of each site beyond the counts.
 #[derive(Debug, Default)]

@@ -19,12 +19,12 @@ use crate::doc::{DocId, Document};
 use crate::error::{Error, Result};
 use crate::flag::Flagger;
 use crate::input::{InputFile, Item};
-use crate::normalize::Normalizer;
 use crate::progress::{Phase, Progress};
 use crate::report::{Report, ReportBuilder, Settings};
 use crate::result::spool::ResultReader;
 use crate::result::DocResult;
 use crate::result::DocSink;
+use crate::text::normalize::Normalizer;
 
 /// The last pass: flags every document against the counts and hands it to `sinks` in input
 /// order, with its duplicate cluster. Returns the report.

@@ -18,11 +18,11 @@ use crate::doc::InputProblem;
 use crate::error::{Error, Result};
 use crate::flag::FlagConfig;
 use crate::input::{self, InputFile, ReadConfig};
-use crate::normalize::NormalizeConfig;
 use crate::progress::Progress;
 use crate::report::Report;
 use crate::result::spool::{ResultReader, ResultWriter};
 use crate::result::DocSink;
+use crate::text::normalize::NormalizeConfig;
 
 mod batches;
 mod count;

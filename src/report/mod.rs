@@ -22,13 +22,13 @@ use crate::doc::InputProblem;
 use crate::doc::{DocId, Document};
 use crate::error::Result;
 use crate::flag::FlagConfig;
-use crate::hash::{BlockHash, SEED};
 use crate::input::FieldConfig;
-use crate::normalize::NormalizeConfig;
 use crate::result::DocResult;
 use crate::span::Class;
 use crate::span::PartKind;
-use crate::template::{template_of, Template, TemplateId};
+use crate::text::hash::{BlockHash, SEED};
+use crate::text::normalize::NormalizeConfig;
+use crate::text::template::{template_of, Template, TemplateId};
 use bstr::ByteSlice;
 
 /// The report of one scan.

@@ -20,9 +20,9 @@ use super::{add_part, catalogue_order, CatalogueEntry, CataloguePart};
 use crate::count::SiteKey;
 use crate::doc::DocId;
 use crate::error::{Error, Result};
-use crate::hash::BlockHash;
 use crate::spill::temp_folder;
-use crate::template::TemplateId;
+use crate::text::hash::BlockHash;
+use crate::text::template::TemplateId;
 
 /// Files the parts are spread over (by the top bits of the template id).
 const PARTS: usize = 64;

@@ -6,12 +6,12 @@
 
 use serde::Serialize;
 
-use crate::block::LineView;
 use crate::classify::DocClasses;
 use crate::dedup::Duplicate;
 use crate::doc::{Document, InputProblem};
 use crate::error::Result;
 use crate::span::Span;
+use crate::text::block::LineView;
 
 pub mod spool;
 

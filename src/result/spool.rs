@@ -21,11 +21,11 @@ use tempfile::SpooledTempFile;
 
 use crate::classify::{DocClasses, PaywallCut, PaywallStatus};
 use crate::error::{Error, Result};
-use crate::hash::BlockHash;
 use crate::result::DocResult;
 use crate::span::Class;
 use crate::span::{PartKind, Span, SpanKind, SpanPart};
-use crate::template::{Template, TemplateId};
+use crate::text::hash::BlockHash;
+use crate::text::template::{Template, TemplateId};
 
 /// Writes encoded results, in input order, through a fast zstd stream (the masked templates
 /// and fillers that make up most of a record recur from page to page): into memory, or under a

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 
-use crate::block::LineView;
 use crate::count::{CountTable, Merge};
 use crate::flag::{FlagConfig, Flagger};
-use crate::normalize::{NormalizeConfig, Normalizer};
-use crate::shingle::blocks;
+use crate::text::block::LineView;
+use crate::text::normalize::{NormalizeConfig, Normalizer};
+use crate::text::shingle::blocks;
 
 /// The normalized, non-blank lines of a text, with their line numbers.
 fn naive_lines(text: &str) -> Vec<(usize, String)> {
@@ -97,7 +97,7 @@ fn fast_flags(docs: &[(String, String)], k: usize, min_docs: u32) -> Vec<BTreeSe
     let mut seen = BTreeSet::new();
     for (i, (site, text)) in docs.iter().enumerate() {
         let view = LineView::new(text.as_bytes(), &normalizer, usize::MAX);
-        if !seen.insert((site.clone(), crate::hash::hash_window(&view.hashes))) {
+        if !seen.insert((site.clone(), crate::text::hash::hash_window(&view.hashes))) {
             continue;
         }
         tables[i % 2].add_document(site, &blocks(&view.hashes, k));

@@ -19,9 +19,9 @@
 //! part.
 
 use super::{Page, Rule};
-use crate::block::LineView;
 use crate::flag::lines::LineFlag;
 use crate::flag::FlagConfig;
+use crate::text::block::LineView;
 
 pub(super) struct Body;
 

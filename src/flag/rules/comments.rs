@@ -18,10 +18,10 @@
 use std::sync::OnceLock;
 
 use super::{Page, Rule};
-use crate::block::LineView;
 use crate::flag::lines::{LineFlag, NormLines};
 use crate::flag::FlagConfig;
-use crate::shape::CommentCues;
+use crate::text::block::LineView;
+use crate::text::shape::CommentCues;
 
 /// A line of at least this many normalized bytes above a comment heading shows that the
 /// article has begun.

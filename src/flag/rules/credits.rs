@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use super::{Page, Rule};
 use crate::flag::lines::LineFlag;
 use crate::flag::FlagConfig;
-use crate::shape::CreditCues;
+use crate::text::shape::CreditCues;
 
 /// The caption and copyright matchers, built once.
 static CREDIT_CUES: OnceLock<CreditCues> = OnceLock::new();

@@ -16,9 +16,9 @@
 //! flagged line at all is left alone.
 
 use super::{Page, Rule};
-use crate::block::LineView;
 use crate::flag::lines::LineFlag;
 use crate::flag::FlagConfig;
+use crate::text::block::LineView;
 
 pub(super) struct Gaps;
 

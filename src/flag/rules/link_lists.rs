@@ -17,9 +17,9 @@
 //! A recipe's ingredient list or a table of figures printed one cell per line.
 
 use super::{Page, Rule};
-use crate::block::LineView;
 use crate::flag::lines::LineFlag;
 use crate::flag::FlagConfig;
+use crate::text::block::LineView;
 
 pub(super) struct LinkLists;
 

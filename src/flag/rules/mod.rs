@@ -11,8 +11,8 @@
 
 use super::lines::{LineFlag, NormLines};
 use super::FlagConfig;
-use crate::block::LineView;
 use crate::classify::Classifiers;
+use crate::text::block::LineView;
 
 mod body;
 mod comments;

@@ -16,9 +16,9 @@
 //! A long disclaimer that recurs on only a few pages of a large site stays content.
 
 use super::{Page, Rule};
-use crate::block::LineView;
 use crate::flag::lines::LineFlag;
 use crate::flag::FlagConfig;
+use crate::text::block::LineView;
 
 pub(super) struct Protect;
 

@@ -18,10 +18,10 @@
 use std::sync::OnceLock;
 
 use super::{Page, Rule};
-use crate::block::LineView;
 use crate::classify::related::Related;
 use crate::flag::lines::{is_list_title, LineFlag, NormLines};
 use crate::flag::FlagConfig;
+use crate::text::block::LineView;
 
 /// The heading matcher, built once.
 static RELATED: OnceLock<Related> = OnceLock::new();

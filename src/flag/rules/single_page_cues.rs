@@ -17,11 +17,11 @@
 //! words is never a teaser line.
 
 use super::{Page, Rule};
-use crate::block::LineView;
 use crate::classify::paywall::TEASER_LINE_MAX_WORDS;
 use crate::classify::{placeholder, Classifiers};
 use crate::flag::lines::LineFlag;
 use crate::flag::FlagConfig;
+use crate::text::block::LineView;
 
 /// The longest line, in words, that joins a teaser block as its neighbour.
 const TEASER_BLOCK_LINE_WORDS: usize = 25;

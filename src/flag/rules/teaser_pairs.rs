@@ -18,9 +18,9 @@
 //! with a sentence (an article's opening paragraph) are left alone.
 
 use super::{Page, Rule};
-use crate::block::LineView;
 use crate::flag::lines::{is_list_title, LineFlag, NormLines};
 use crate::flag::FlagConfig;
+use crate::text::block::LineView;
 
 /// The longest summary line, in normalized bytes, of a teaser pair.
 const TEASER_SUMMARY_BYTES: u32 = 250;
@@ -50,8 +50,8 @@ pub(super) fn flag_teaser_pairs(
 ) {
     let summary = |j: usize| {
         view.lengths[j] <= TEASER_SUMMARY_BYTES
-            && !crate::shape::ends_like_title(&norm[j])
-            && crate::shape::is_one_sentence(&norm[j])
+            && !crate::text::shape::ends_like_title(&norm[j])
+            && crate::text::shape::is_one_sentence(&norm[j])
     };
     let n = flags.len();
     let mut j = 0;

@@ -33,7 +33,7 @@ impl Rule for TimeAgo {
 /// The time-stamp rule: runs of lines ending with a relative time.
 pub(super) fn flag_time_ago_runs(norm: &NormLines<'_>, flags: &mut [LineFlag], min_run: usize) {
     let stamped = |j: usize, flags: &[LineFlag]| {
-        !flags[j].flagged() && !flags[j].keep && crate::shape::ends_with_time_ago(&norm[j])
+        !flags[j].flagged() && !flags[j].keep && crate::text::shape::ends_with_time_ago(&norm[j])
     };
     let mut j = 0;
     while j < flags.len() {

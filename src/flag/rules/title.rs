@@ -17,9 +17,9 @@
 //! A section name that the title also holds ("Sport") is kept when it is most of the title.
 
 use super::{Page, Rule};
-use crate::block::LineView;
 use crate::flag::lines::{LineFlag, NormLines};
 use crate::flag::FlagConfig;
+use crate::text::block::LineView;
 
 /// The shortest headline, in normalized bytes, the title rule looks for in the first line.
 const TITLE_MIN_BYTES: u32 = 16;

@@ -4,7 +4,7 @@
 //! line repeated on every page ("Share this page") is caught, and each window of `k` lines,
 //! which catches a recurring sequence even when each of its lines is common alone.
 
-use crate::hash::{hash_window, BlockHash, LineHash};
+use crate::text::hash::{hash_window, BlockHash, LineHash};
 
 /// One block of a document: where it sits among the non-blank lines and its hash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,8 +4,8 @@
 //! (normalization trims it), so CRLF files keep their exact bytes. Line numbers are 0-based
 //! indexes into that split.
 
-use crate::hash::{hash_line, LineHash};
-use crate::normalize::Normalizer;
+use crate::text::hash::{hash_line, LineHash};
+use crate::text::normalize::Normalizer;
 
 /// One line of a document: its byte extent without the `\n`, and whether a `\n` follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,7 +94,7 @@ impl LineView {
             let form = &normalized[start..];
             // Blank under normalization; without white-space folding, fall back to the
             // plain definition so that a run of spaces is still blank.
-            if form.is_empty() || crate::normalize::is_blank(form) {
+            if form.is_empty() || crate::text::normalize::is_blank(form) {
                 normalized.truncate(start);
                 continue;
             }
@@ -137,7 +137,7 @@ fn doc_cap(text: &[u8], max: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::NormalizeConfig;
+    use crate::text::normalize::NormalizeConfig;
 
     #[test]
     fn split_keeps_every_byte() {

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
-use crate::hash::SEED;
+use crate::text::hash::SEED;
 
 const MONTHS: &str =
     "jan(?:uary|\\.)?|feb(?:ruary|\\.)?|mar(?:ch|\\.)?|apr(?:il|\\.)?|may|june?|july?|\
