@@ -3,33 +3,31 @@
 //! Every field is documented here and in docs/report.md. The report holds nothing that depends
 //! on timing or thread count, so the same inputs and settings give a byte-identical report.
 
+mod builder;
+mod catalogue;
 pub mod display;
 pub mod html;
 pub mod json;
 pub mod markdown;
 mod spill;
 pub mod summary;
+pub use builder::*;
 
 use std::collections::BTreeMap;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::classify::PaywallStatus;
-use crate::count::{Counts, MemoryConfig, SiteKey};
 use crate::dedup::{Cluster, DedupConfig, DuplicateTotals, Duplicates};
 use crate::doc::InputProblem;
-use crate::doc::{DocId, Document};
-use crate::error::Result;
 use crate::flag::FlagConfig;
 use crate::input::FieldConfig;
-use crate::result::DocResult;
 use crate::span::Class;
 use crate::span::PartKind;
-use crate::text::hash::{BlockHash, SEED};
+use crate::text::hash::SEED;
 use crate::text::normalize::NormalizeConfig;
-use crate::text::template::{template_of, Template, TemplateId};
-use bstr::ByteSlice;
+use crate::text::template::TemplateId;
 
 /// The report of one scan.
 #[derive(Clone, Debug, Serialize)]
@@ -281,11 +279,11 @@ pub const SAMPLE_IDS: usize = 5;
 /// At most this many paywalled documents are listed in the report (all are counted).
 pub const PAYWALLED_LISTED: usize = 1000;
 /// Fillers tracked per template; past this, only those already seen are counted.
-const MAX_FILLERS_TRACKED: usize = 256;
+pub(crate) const MAX_FILLERS_TRACKED: usize = 256;
 /// Fillers shown per template.
-const TOP_FILLERS: usize = 5;
+pub(crate) const TOP_FILLERS: usize = 5;
 
-fn top_fillers(fillers: FxHashMap<String, u64>) -> Vec<Filler> {
+pub(crate) fn top_fillers(fillers: FxHashMap<String, u64>) -> Vec<Filler> {
     let mut v: Vec<Filler> =
         fillers.into_iter().map(|(value, count)| Filler { value, count }).collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
@@ -311,420 +309,6 @@ pub struct SiteRow {
     pub class_bytes: BTreeMap<Class, u64>,
 }
 
-#[derive(Debug)]
-struct CatalogueEntry {
-    kind: PartKind,
-    class: Class,
-    template_text: String,
-    variants: FxHashSet<BlockHash>,
-    fillers: FxHashMap<String, u64>,
-    docs: u64,
-    sites: FxHashSet<SiteKey>,
-    occurrences: u64,
-    lines: u32,
-    bytes: u64,
-    first: DocId,
-    last_doc: DocId,
-    sample: String,
-    sample_id: String,
-    samples: Vec<(SiteKey, String)>,
-}
-
-const SAMPLE_BYTES: usize = 600;
-
-/// One part of a span as the catalogue takes it.
-struct CataloguePart<'a> {
-    template: TemplateId,
-    kind: PartKind,
-    class: Class,
-    lines: u32,
-    key: BlockHash,
-    doc: DocId,
-    site: SiteKey,
-    id: &'a str,
-    text: &'a [u8],
-    /// The part's template when classification masked it already (`None`: mask it here).
-    masked: Option<&'a Template>,
-}
-
-/// Adds a span part to the catalogue. The parts of one template must come in input order
-/// (the first sample, the sample ids and the fillers kept depend on it); those of different
-/// templates in any order.
-fn add_part(catalogue: &mut FxHashMap<TemplateId, CatalogueEntry>, part: &CataloguePart) {
-    // Classification masked the part already; mask here only parts that skipped it (and parts
-    // replayed from a spill).
-    let computed;
-    let template = match part.masked {
-        Some(t) => t,
-        None => {
-            let lines = part.text.split_str("\n").map(|l| String::from_utf8_lossy(l).into_owned());
-            let lines: Vec<String> = lines.filter(|l| !l.trim().is_empty()).collect();
-            computed = template_of(lines.iter().map(String::as_str));
-            &computed
-        }
-    };
-    let e = catalogue.entry(part.template).or_insert_with(|| CatalogueEntry {
-        kind: part.kind,
-        class: part.class,
-        template_text: template.text.clone(),
-        variants: FxHashSet::default(),
-        fillers: FxHashMap::default(),
-        docs: 0,
-        sites: FxHashSet::default(),
-        occurrences: 0,
-        lines: part.lines,
-        bytes: 0,
-        first: part.doc,
-        last_doc: DocId(u64::MAX),
-        sample: sample(part.text),
-        sample_id: part.id.to_string(),
-        samples: Vec::new(),
-    });
-    if e.last_doc != part.doc {
-        e.docs += 1;
-        e.last_doc = part.doc;
-        add_sample(&mut e.samples, part.site, part.id);
-    }
-    // Cross-page wins: the same lines may be flagged otherwise on some page.
-    e.kind = e.kind.min(part.kind);
-    e.sites.insert(part.site);
-    e.variants.insert(part.key);
-    if !template.fillers.is_empty()
-        && (e.fillers.len() < MAX_FILLERS_TRACKED
-            || e.fillers.contains_key(&template.fillers.join(" | ")))
-    {
-        *e.fillers.entry(template.fillers.join(" | ")).or_default() += 1;
-    }
-    e.occurrences += 1;
-    e.bytes += part.text.len() as u64;
-}
-
-/// The catalogue's order: most documents first, then most bytes; ties by first appearance,
-/// then by template id, so the order is the same for any thread count and whether the
-/// catalogue was built in memory or replayed from disk.
-fn catalogue_order(
-    (ka, a): &(TemplateId, CatalogueEntry),
-    (kb, b): &(TemplateId, CatalogueEntry),
-) -> std::cmp::Ordering {
-    b.docs.cmp(&a.docs).then(b.bytes.cmp(&a.bytes)).then(a.first.cmp(&b.first)).then(ka.cmp(kb))
-}
-
-/// Builds a [`Report`] from documents handed to it in input order.
-pub struct ReportBuilder {
-    settings: Settings,
-    top: usize,
-    totals: Totals,
-    sites: BTreeMap<String, SiteRow>,
-    catalogue: FxHashMap<TemplateId, CatalogueEntry>,
-    problems: Vec<InputProblem>,
-    classes: BTreeMap<Class, ClassTotals>,
-    paywall: PaywallTotals,
-    paywalled_documents: Vec<PaywalledDocument>,
-    examples: Vec<ExamplePage>,
-    /// (site, status) pairs that have a paywalled example page.
-    paywalled_examples: Vec<(String, PaywallStatus)>,
-    /// Under a memory cap: the span parts, on disk, instead of `catalogue`.
-    spill: Option<spill::CatalogueSpill>,
-}
-
-impl ReportBuilder {
-    /// A builder for a scan under `settings`, keeping `top` rows of the catalogue. Fails only
-    /// under a memory cap, when the span catalogue's temporary folder cannot be made.
-    pub fn new(
-        settings: Settings,
-        top: usize,
-        memory: &MemoryConfig,
-        counts: &Counts,
-    ) -> Result<ReportBuilder> {
-        let spill = match memory.max_memory {
-            Some(_) => Some(spill::CatalogueSpill::new(memory.temp_dir.as_deref())?),
-            None => None,
-        };
-        Ok(ReportBuilder {
-            settings,
-            top,
-            totals: Totals {
-                distinct_blocks: counts.distinct_blocks,
-                duplicate_documents: counts.duplicates,
-                ..Totals::default()
-            },
-            sites: BTreeMap::new(),
-            catalogue: FxHashMap::default(),
-            problems: Vec::new(),
-            classes: BTreeMap::new(),
-            paywall: PaywallTotals::default(),
-            paywalled_documents: Vec::new(),
-            examples: Vec::new(),
-            paywalled_examples: Vec::new(),
-            spill,
-        })
-    }
-
-    pub fn add_problem(&mut self, problem: &InputProblem) {
-        self.problems.push(problem.clone());
-    }
-
-    /// Adds the next document in input order. Fails only under a memory cap, when its spans
-    /// cannot be written to the catalogue's temporary files.
-    pub fn add_document(&mut self, doc: &Document, result: &DocResult) -> Result<()> {
-        let t = &mut self.totals;
-        t.documents += 1;
-        t.lines += u64::from(result.lines);
-        t.non_blank_lines += u64::from(result.non_blank_lines);
-        t.bytes += result.bytes;
-        t.boilerplate_bytes += result.boilerplate_bytes;
-        t.boilerplate_lines += u64::from(result.boilerplate_lines);
-        t.spans += result.spans.len() as u64;
-        self.add_example(doc, result);
-        let site = self
-            .sites
-            .entry(doc.site.clone())
-            .or_insert_with(|| SiteRow { site: doc.site.clone(), ..SiteRow::default() });
-        site.documents += 1;
-        site.bytes += result.bytes;
-        site.boilerplate_bytes += result.boilerplate_bytes;
-        let site_key = SiteKey::of(&doc.site);
-        match result.classes.paywall {
-            PaywallStatus::None => self.paywall.none += 1,
-            PaywallStatus::Teaser => {
-                self.paywall.teaser += 1;
-                site.paywall_teaser += 1;
-            }
-            PaywallStatus::Truncated => {
-                self.paywall.truncated += 1;
-                site.paywall_truncated += 1;
-            }
-        }
-        if result.classes.paywall != PaywallStatus::None
-            && self.paywalled_documents.len() < PAYWALLED_LISTED
-        {
-            self.paywalled_documents.push(PaywalledDocument {
-                id: doc.id.clone(),
-                site: doc.site.clone(),
-                status: result.classes.paywall,
-            });
-        }
-        // Spans and documents by the span's class; bytes by each part's own class, so that a
-        // span holding a header and a teaser counts the header's bytes as navigation.
-        let mut seen_classes: Vec<Class> = Vec::new();
-        for s in &result.spans {
-            let c = self.classes.entry(s.class).or_default();
-            c.spans += 1;
-            if !seen_classes.contains(&s.class) {
-                seen_classes.push(s.class);
-                c.documents += 1;
-            }
-            for p in &s.parts {
-                self.classes.entry(p.class).or_default().bytes += (p.end - p.start) as u64;
-                *site.class_bytes.entry(p.class).or_default() += (p.end - p.start) as u64;
-            }
-        }
-        for span in result.spans.iter().flat_map(|s| &s.parts) {
-            let part = CataloguePart {
-                template: span.template,
-                kind: span.kind,
-                class: span.class,
-                lines: span.lines,
-                key: span.key,
-                doc: doc.seq,
-                site: site_key,
-                id: &doc.id,
-                text: &doc.text[span.start..span.end],
-                masked: span.masked.as_deref(),
-            };
-            match &mut self.spill {
-                Some(spill) => spill.write(&part)?,
-                None => add_part(&mut self.catalogue, &part),
-            }
-        }
-        Ok(())
-    }
-
-    /// Keeps `doc` as an example page when it is the first of one of the first
-    /// [`EXAMPLE_SITES`] sites, or the first page of its site with its paywall status
-    /// (`teaser`, `truncated`; [`EXAMPLE_PAYWALLED`] such pages at most), so that the page view
-    /// shows each site and each kind of wall. Called before the document's site is recorded.
-    fn add_example(&mut self, doc: &Document, result: &DocResult) {
-        let first_of_site = self.sites.len() < EXAMPLE_SITES && !self.sites.contains_key(&doc.site);
-        let status = result.classes.paywall;
-        let paywalled = status != PaywallStatus::None
-            && self.paywalled_examples.len() < EXAMPLE_PAYWALLED
-            && !self.paywalled_examples.iter().any(|(s, st)| *s == doc.site && *st == status);
-        if paywalled {
-            self.paywalled_examples.push((doc.site.clone(), status));
-        }
-        let reason = if first_of_site {
-            ExampleReason::FirstOfSite
-        } else if paywalled {
-            ExampleReason::Paywalled
-        } else {
-            return;
-        };
-        self.examples.push(example_page(doc, result, reason));
-    }
-
-    /// The report. Fails only under a memory cap, when the span catalogue cannot be read back
-    /// from its temporary files.
-    pub fn finish(self) -> Result<Report> {
-        let mut totals = self.totals;
-        totals.sites = self.sites.len() as u64;
-        totals.problems = self.problems.len() as u64;
-        totals.boilerplate_share = ratio(totals.boilerplate_bytes, totals.bytes);
-        let (distinct, rows) = match self.spill {
-            None => {
-                let distinct = self.catalogue.len() as u64;
-                let mut rows: Vec<(TemplateId, CatalogueEntry)> =
-                    self.catalogue.into_iter().collect();
-                rows.sort_by(catalogue_order);
-                (distinct, rows)
-            }
-            Some(spill) => spill.finish(self.top)?,
-        };
-        totals.distinct_spans = distinct;
-        let top_spans = rows
-            .into_iter()
-            .take(self.top)
-            .enumerate()
-            .map(|(i, (key, e))| CatalogueRow {
-                rank: i + 1,
-                key: key.hex(),
-                class: e.class,
-                template: e.template_text,
-                variants: e.variants.len() as u64,
-                fillers: top_fillers(e.fillers),
-                kind: e.kind,
-                docs: e.docs,
-                sites: e.sites.len() as u64,
-                occurrences: e.occurrences,
-                lines: e.lines,
-                bytes: e.bytes,
-                share_of_boilerplate: ratio(e.bytes, totals.boilerplate_bytes),
-                sample: e.sample,
-                sample_id: e.sample_id,
-                sample_ids: e.samples.into_iter().map(|(_, id)| id).collect(),
-            })
-            .collect();
-        let mut sites: Vec<SiteRow> = self
-            .sites
-            .into_values()
-            .map(|mut s| {
-                s.boilerplate_share = ratio(s.boilerplate_bytes, s.bytes);
-                s
-            })
-            .collect();
-        sites.sort_by(|a, b| b.documents.cmp(&a.documents).then_with(|| a.site.cmp(&b.site)));
-        Ok(Report {
-            tool: Tool { name: "chaff", version: env!("CARGO_PKG_VERSION") },
-            settings: self.settings,
-            totals,
-            top_spans,
-            sites,
-            classes: self.classes,
-            paywall: self.paywall,
-            paywalled_documents: self.paywalled_documents,
-            problems: self.problems,
-            duplicates: None,
-            examples: self.examples,
-        })
-    }
-}
-
-/// The text of `doc` cut near [`EXAMPLE_BYTES`] and decoded lossily, with every span part
-/// mapped into it. The text is decoded piece by piece between part boundaries (each at a line
-/// start or end, so never inside a character) to map byte offsets through the lossy decoding,
-/// where an invalid byte becomes three.
-fn example_page(doc: &Document, result: &DocResult, reason: ExampleReason) -> ExamplePage {
-    let bytes = &doc.text[..];
-    let mut cut = bytes.len().min(EXAMPLE_BYTES);
-    // Back off to the start of a character: at most three continuation bytes (more cannot
-    // belong to one character, and invalid text is cut anywhere).
-    for _ in 0..3 {
-        if cut == 0 || cut == bytes.len() || bytes[cut] & 0xC0 != 0x80 {
-            break;
-        }
-        cut -= 1;
-    }
-    let parts: Vec<&crate::span::SpanPart> =
-        result.spans.iter().flat_map(|s| &s.parts).filter(|p| p.start < cut).collect();
-    let mut bounds: Vec<usize> = vec![0, cut];
-    for p in &parts {
-        bounds.push(p.start);
-        bounds.push(p.end.min(cut));
-    }
-    bounds.sort_unstable();
-    bounds.dedup();
-    let mut text = String::with_capacity(cut);
-    let mut mapped = Vec::with_capacity(bounds.len());
-    mapped.push(0);
-    for w in bounds.windows(2) {
-        text.push_str(&String::from_utf8_lossy(&bytes[w[0]..w[1]]));
-        mapped.push(text.len());
-    }
-    let map = |at: usize| mapped[bounds.binary_search(&at).expect("every offset is a bound")];
-    let spans = parts
-        .iter()
-        .map(|p| ExampleSpan {
-            start: map(p.start),
-            end: map(p.end.min(cut)),
-            class: p.class,
-            kind: p.kind,
-            template: p.template,
-        })
-        .collect();
-    ExamplePage {
-        id: doc.id.clone(),
-        site: doc.site.clone(),
-        url: doc.url.clone(),
-        paywall: result.classes.paywall,
-        reason,
-        text,
-        bytes: bytes.len() as u64,
-        cut: cut < bytes.len(),
-        spans,
-    }
-}
-
-fn ratio(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        // Rounded so that reports stay readable and stable across platforms.
-        ((a as f64 / b as f64) * 1e6).round() / 1e6
-    }
-}
-
-/// Adds a document to a row's samples, kept in input order: while there is room, any document;
-/// then a document of a site not yet sampled replaces the latest sample of a site sampled
-/// twice or more, so that the samples show as many sites as they can.
-fn add_sample(samples: &mut Vec<(SiteKey, String)>, site: SiteKey, id: &str) {
-    if samples.len() < SAMPLE_IDS {
-        samples.push((site, id.to_string()));
-        return;
-    }
-    if samples.iter().any(|(s, _)| *s == site) {
-        return;
-    }
-    let repeated = |i: usize| samples.iter().filter(|(s, _)| *s == samples[i].0).count() > 1;
-    if let Some(i) = (0..samples.len()).rev().find(|&i| repeated(i)) {
-        samples.remove(i);
-        samples.push((site, id.to_string()));
-    }
-}
-
-/// Lossy text of a span, cut at a character boundary near [`SAMPLE_BYTES`].
-fn sample(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.trim_end_matches(['\n', '\r']);
-    if text.len() <= SAMPLE_BYTES {
-        return text.to_string();
-    }
-    let mut cut = SAMPLE_BYTES;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}…", &text[..cut])
-}
-
 /// Renders a report in one format.
 pub trait Render {
     fn render(&self, report: &Report) -> String;
@@ -732,10 +316,23 @@ pub trait Render {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::builder::*;
+    use super::catalogue::*;
+
+    use crate::count::SiteKey;
+
+    use crate::doc::{DocId, Document};
+
+    use crate::result::DocResult;
+    use crate::span::Class;
+    use crate::span::PartKind;
+    use crate::text::hash::BlockHash;
+
     use super::*;
     use crate::doc::SourceRef;
     use crate::pipeline::ScanConfig;
     use crate::span::{Span, SpanKind, SpanPart};
+    use crate::text::template::TemplateId;
 
     /// The report of a small hostile crawl: two sites of three pages each, whose shared header
     /// and teaser hold markup, quotes, pipes, backticks, an @-mention, control bytes and

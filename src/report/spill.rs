@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
-use super::{add_part, catalogue_order, CatalogueEntry, CataloguePart};
+use super::catalogue::{add_part, catalogue_order, CatalogueEntry, CataloguePart};
 use crate::count::SiteKey;
 use crate::doc::DocId;
 use crate::error::{Error, Result};
