@@ -8,13 +8,16 @@
 //! ## Pipeline
 //!
 //! ```text
-//! paths ─ input::expand ─ Corpus (txt / JSONL, gz / zstd) ─ Document
-//!   └ pass 1 (count): LineView (normalize, hash) ─ shingle::blocks ─ CountTable (per thread) ─ merge ─ Counts
-//!   └ pass 2 (sign):  LineView ─ Flagger ─ content ─ MinHash + content hash ─ Signatures
-//!        └ find_duplicates: exact groups + banded LSH ─ confirm ─ union-find ─ Duplicates
-//!   └ pass 3 (mark):  LineView ─ Flagger (counts + thresholds) ─ Span ─ DocSink (annotations, clean, eval)
-//!                                                                      └ ReportBuilder ─ Report ─ Render (summary, JSON, HTML, Markdown)
+//! paths ─ input::expand ─ input::Corpus (txt / JSONL / WARC, gz / zstd) ─ doc::Document
+//!   └ count pass (pipeline::count): text::block::LineView ─ text::shingle::blocks ─ count::CountTable ─ merge ─ count::Counts
+//!   └ learn pass (pipeline::learn): flag::Flagger ─ classify ─ result::spool; dedup::content ─ dedup::Signatures
+//!        └ dedup::find_duplicates: exact groups + banded LSH ─ confirm ─ union-find ─ dedup::Duplicates
+//!   └ mark pass (pipeline::mark):   result::DocResult ─ result::DocSink (output: annotations, clean, removed; eval)
+//!                                                    └ report::ReportBuilder ─ Report ─ Render (summary, JSON, HTML, Markdown)
 //! ```
+//!
+//! The distributed steps (`pipeline::distributed`) run the same passes one shard at a time,
+//! through the files of [`formats`].
 //!
 //! ## Example
 //!

@@ -29,7 +29,7 @@ pub struct DedupConfig {
     /// LSH bands of the opening's signature.
     pub lead_bands: usize,
     /// A flagged line stays content when it stands on at most this many documents (the
-    /// copies of an article, see [`content`]).
+    /// copies of an article, see [`content`](super::content)).
     pub max_copies: u32,
     /// Documents with fewer content words are matched only on an exact copy of the whole page
     /// (too little content to judge).

@@ -156,7 +156,7 @@ impl Signatures {
         4 * (self.permutations + self.lead_permutations) as u64
     }
 
-    /// Appends the next document (in input order: its index is its [`DocId`]). Fails only
+    /// Appends the next document (in input order: its index is its [`DocId`](crate::doc::DocId)). Fails only
     /// under a memory budget, when the minima cannot be written to their temporary file.
     pub fn push(&mut self, id: &str, site: SiteKey, sig: &DocSignature) -> Result<()> {
         debug_assert_eq!(sig.minhash.len(), self.permutations);

@@ -5,8 +5,8 @@
 //! or more in one document. A line is flagged when any flagged block covers it, and runs of
 //! flagged non-blank lines (with any blank lines between them) merge into one [`Span`].
 //!
-//! [`Flagger`] runs [`recurrence`] first, then every enabled rule of [`rules::RULES`] in turn
-//! over the page's [`lines::LineFlag`]s, and merges the flagged lines ([`spans`]).
+//! [`Flagger`] runs recurrence (`recurrence.rs`) first, then every enabled rule of `rules::RULES` in turn
+//! over the page's line flags (`lines.rs`), and merges the flagged lines into spans (`spans.rs`).
 
 mod config;
 mod lines;

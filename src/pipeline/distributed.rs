@@ -103,7 +103,7 @@ pub fn learn_to_file(
 }
 
 /// The last map step (`chaff mark`): flags `paths` against counts read from files and hands
-/// the documents to `sinks`, exactly as [`scan`] would have with the same inputs and settings.
+/// the documents to `sinks`, exactly as [`scan`](crate::scan) would have with the same inputs and settings.
 /// With `learned_files` (one per shard, from [`learn_to_file`], in the corpus's input order,
 /// one of them made from `paths`), `paths` may be one shard of the corpus: the site profiles
 /// and duplicate clusters come from every shard, so its documents are marked as one scan of

@@ -64,7 +64,7 @@ pub fn learn(
 /// The learn pass proper: each document's site and kept bytes and, with `dedup`, its
 /// signature, in input order; with `results`, each document's classified result is written
 /// there too (its paywall status judged without the site's median, its duplicate cluster
-/// unknown: [`mark`] settles both).
+/// unknown: [`mark`](super::mark::mark) settles both).
 pub fn learn_docs(
     files: &[InputFile],
     counts: &Counts,
