@@ -29,12 +29,37 @@ pub struct Args {
     #[arg(long, default_value_t = 0, value_name = "S")]
     pub seed: u64,
     /// jsonl: shard-NNNNN.jsonl files (id, url, site, text); txt: a folder per site, a .txt
-    /// per page; warc: shard-NNNNN.warc files of HTML response records.
-    #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "txt", "warc"])]
+    /// per page; warc: shard-NNNNN.warc files of HTML response records; parquet:
+    /// shard-NNNNN.parquet files, the JSONL shards converted (same columns, Snappy).
+    #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "txt", "warc", "parquet"])]
     pub format: String,
     /// Bytes per shard (shards are written in parallel).
     #[arg(long, default_value = "64M", value_parser = size, value_name = "SIZE")]
     pub shard_size: u64,
+}
+
+/// Converts the JSONL shards just written into Parquet files, in parallel, and removes them.
+#[cfg(feature = "parquet")]
+fn to_parquet(out: &std::path::Path) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    let mut shards = Vec::new();
+    for entry in std::fs::read_dir(out)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name.starts_with("shard-") && name.ends_with(".jsonl") {
+            shards.push(path);
+        }
+    }
+    shards.par_iter().try_for_each(|jsonl| -> anyhow::Result<()> {
+        chaff::gen::parquet::jsonl_to_parquet(jsonl, &jsonl.with_extension("parquet"))?;
+        std::fs::remove_file(jsonl)?;
+        Ok(())
+    })
+}
+
+#[cfg(not(feature = "parquet"))]
+fn to_parquet(_out: &std::path::Path) -> anyhow::Result<()> {
+    anyhow::bail!("chaff was built without Parquet support (cargo feature `parquet`)")
 }
 
 fn size(text: &str) -> Result<u64, String> {
@@ -58,6 +83,9 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let started = Instant::now();
     let summary = generate(&args.out, &config)
         .with_context(|| format!("generating into {}", args.out.display()))?;
+    if args.format == "parquet" {
+        to_parquet(&args.out)?;
+    }
     let seconds = started.elapsed().as_secs_f64();
     if !global.quiet {
         eprintln!(

@@ -8,6 +8,7 @@ pub mod gen;
 pub mod learn;
 pub mod mark;
 pub mod merge;
+pub mod pipelines;
 pub mod progress;
 pub mod scan;
 

@@ -36,12 +36,22 @@ pub struct Args {
     /// Write one JSON object per document with its spans, in input order.
     #[arg(long, value_name = "FILE")]
     pub annotations: Option<PathBuf>,
-    /// Write the documents as JSONL with boilerplate spans removed, other fields kept.
+    /// Write the documents as JSONL with boilerplate spans removed, other fields kept. For
+    /// Parquet inputs and a folder or a `.parquet` name: Parquet, the inputs' schema and
+    /// other columns unchanged (into a folder, one file per input).
     #[arg(long, value_name = "FILE")]
     pub clean: Option<PathBuf>,
     /// Write what --clean removed (with offsets), so that both give back the input.
     #[arg(long, value_name = "FILE")]
     pub removed: Option<PathBuf>,
+    /// Write dolma attribute files (one per input file, `DIR/NAME/<path after documents/>`)
+    /// with the spans in characters, for `dolma mix`'s span replacement.
+    #[arg(long, value_name = "DIR")]
+    pub attributes: Option<PathBuf>,
+    /// The attribute name: the folder under --attributes and the keys' prefix
+    /// (`chaff__boilerplate`).
+    #[arg(long, default_value = chaff::output::dolma::DEFAULT_ATTRIBUTE_NAME, value_name = "NAME")]
+    pub attribute_name: String,
     /// Leave every duplicate but its cluster's representative out of --clean; --removed
     /// then holds the whole record of each one dropped, with `duplicate_of`.
     #[arg(long)]
@@ -102,8 +112,21 @@ pub fn run_with(
         Some(p) => Some(AnnotationsWriter::new(AtomicFile::create(p)?)),
         None => None,
     };
-    let mut clean = if args.clean.is_some() || args.removed.is_some() {
-        let c = args.clean.as_deref().map(AtomicFile::create).transpose()?;
+    let mut parquet_clean = super::pipelines::parquet_clean(
+        args.clean.as_deref(),
+        args.drop_duplicates,
+        &inputs.paths,
+        &config,
+    )?;
+    let mut attributes = super::pipelines::attributes(
+        args.attributes.as_deref(),
+        &args.attribute_name,
+        &inputs.paths,
+        &config,
+    )?;
+    let jsonl_clean = args.clean.as_deref().filter(|_| parquet_clean.is_none());
+    let mut clean = if jsonl_clean.is_some() || args.removed.is_some() {
+        let c = jsonl_clean.map(AtomicFile::create).transpose()?;
         let r = args.removed.as_deref().map(AtomicFile::create).transpose()?;
         Some(
             CleanWriter::new(c, r, &config.read.fields.text_field)
@@ -118,6 +141,12 @@ pub fn run_with(
     }
     if let Some(c) = clean.as_mut() {
         sinks.push(c);
+    }
+    if let Some(p) = parquet_clean.as_mut() {
+        sinks.push(p.as_mut());
+    }
+    if let Some(a) = attributes.as_mut() {
+        sinks.push(a);
     }
     let bars = Bars::new(global.quiet);
     let report = match distributed {
@@ -143,6 +172,12 @@ pub fn run_with(
     }
     if let Some(c) = clean {
         c.commit()?;
+    }
+    if let Some(p) = parquet_clean {
+        p.commit_box()?;
+    }
+    if let Some(a) = attributes {
+        a.commit()?;
     }
     print_problems(&report);
     let renderers: [(Option<AtomicFile>, &dyn Render); 3] = [

@@ -8,6 +8,8 @@
 pub mod decompress;
 pub mod html;
 pub mod jsonl;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod site;
 pub mod text_file;
 pub mod walk;
@@ -35,6 +37,9 @@ pub enum Format {
     Jsonl,
     /// WARC or WET records (`.warc`, `.wet`); any file starting with `WARC/` is read as one.
     Warc,
+    /// One document per row (`.parquet`); see [`parquet`](self::parquet) (cargo feature
+    /// `parquet`).
+    Parquet,
 }
 
 /// Which JSON fields hold what. Dotted names reach into nested objects (`metadata.url`).
@@ -166,6 +171,9 @@ impl Corpus {
 
     fn open(&self, file: InputFile) -> Box<dyn Iterator<Item = Item> + Send> {
         let counter = Arc::clone(&self.bytes_read);
+        if file.format == Format::Parquet {
+            return open_parquet(file, &self.config, counter);
+        }
         let opened = match &self.config.memory {
             Some(mem) => match mem.0.get(&file.path) {
                 Some(bytes) => decompress::wrap_limited(
@@ -196,11 +204,9 @@ impl Corpus {
                     );
                 }
                 match file.format {
-                    Format::Text | Format::Warc => Box::new(text_file::TextFileReader::new(
-                        file,
-                        reader,
-                        self.config.max_record_bytes,
-                    )),
+                    Format::Text | Format::Warc | Format::Parquet => Box::new(
+                        text_file::TextFileReader::new(file, reader, self.config.max_record_bytes),
+                    ),
                     Format::Jsonl => {
                         Box::new(jsonl::JsonlReader::new(file, reader, Arc::clone(&self.config)))
                     }
@@ -233,6 +239,26 @@ impl Iterator for Corpus {
             self.current = Some(self.open(file));
         }
     }
+}
+
+/// A Parquet file's rows (a seekable format: not through [`decompress`]).
+#[cfg(feature = "parquet")]
+fn open_parquet(
+    file: InputFile,
+    config: &Arc<ReadConfig>,
+    counter: Arc<AtomicU64>,
+) -> Box<dyn Iterator<Item = Item> + Send> {
+    Box::new(parquet::ParquetReader::new(file, Arc::clone(config), counter))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn open_parquet(
+    file: InputFile,
+    _config: &Arc<ReadConfig>,
+    _counter: Arc<AtomicU64>,
+) -> Box<dyn Iterator<Item = Item> + Send> {
+    let message = "chaff was built without Parquet support (cargo feature `parquet`)";
+    Box::new(std::iter::once(Err(InputProblem::new(&file.display, 0, 0, message))))
 }
 
 /// Reads a counter without caring about ordering (progress display only).

@@ -14,6 +14,7 @@ pub fn format_by_name(name: &str) -> Option<Format> {
         "txt" | "md" | "text" => Some(Format::Text),
         "jsonl" | "json" | "ndjson" => Some(Format::Jsonl),
         "warc" | "wet" => Some(Format::Warc),
+        "parquet" => Some(Format::Parquet),
         _ => None,
     }
 }
@@ -95,6 +96,7 @@ mod tests {
         assert_eq!(format_by_name("a.json.zst"), Some(Format::Jsonl));
         assert_eq!(format_by_name("a.warc.gz"), Some(Format::Warc));
         assert_eq!(format_by_name("CC-MAIN-1-00000.warc.wet.gz"), Some(Format::Warc));
+        assert_eq!(format_by_name("train-00000-of-00001.parquet"), Some(Format::Parquet));
         assert_eq!(format_by_name("a.html"), None);
         assert_eq!(format_by_name("README"), None);
     }

@@ -4,6 +4,9 @@
 pub mod annotations;
 pub mod atomic;
 pub mod clean;
+pub mod dolma;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 
 pub use annotations::AnnotationsWriter;
 pub use atomic::AtomicFile;

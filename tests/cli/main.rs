@@ -13,6 +13,8 @@ mod hostile;
 mod limits;
 mod memory;
 mod nothing_lost;
+#[cfg(feature = "parquet")]
+mod pipelines;
 mod render;
 mod scan;
 mod scan_inputs;
