@@ -213,12 +213,3 @@ fn no_file_is_longer_than_a_reader_takes_in() {
     long.sort();
     assert!(long.is_empty(), "files over {MAX_FILE_LINES} lines: {long:?}");
 }
-
-#[test]
-#[ignore]
-fn print_graph() {
-    for (from, tos) in layout_graph() {
-        let tos: Vec<String> = tos.iter().map(|m| m.join("::")).collect();
-        println!("{} -> {}", from.join("::"), tos.join(", "));
-    }
-}

@@ -21,8 +21,7 @@ pub mod share;
 
 use serde::{Deserialize, Serialize};
 
-use crate::span::Class;
-use crate::span::Span;
+use crate::span::{Class, Span};
 use crate::text::block::LineView;
 use crate::text::template::{template_of, Template};
 

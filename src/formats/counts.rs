@@ -33,8 +33,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::count::CountsBuilder;
-use crate::count::{CountTable, Counts, SiteInfo, SiteKey};
+use crate::count::{CountTable, Counts, CountsBuilder, SiteInfo, SiteKey};
 use crate::error::{Error, Result};
 use crate::output::AtomicFile;
 use crate::text::hash::SEED;

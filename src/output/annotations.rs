@@ -12,12 +12,10 @@ use serde::Serialize;
 use super::AtomicFile;
 use crate::classify::PaywallStatus;
 use crate::dedup::DupKind;
-use crate::doc::Document;
-use crate::doc::InputProblem;
+use crate::doc::{Document, InputProblem};
 use crate::error::Result;
 use crate::result::{DocResult, DocSink};
-use crate::span::Class;
-use crate::span::Span;
+use crate::span::{Class, Span};
 
 #[derive(Serialize)]
 struct DocLine<'a> {

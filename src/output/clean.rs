@@ -21,8 +21,7 @@
 use serde_json::{Map, Value};
 
 use super::{put_bytes, put_owned, AtomicFile};
-use crate::doc::Document;
-use crate::doc::InputProblem;
+use crate::doc::{Document, InputProblem};
 use crate::error::Result;
 use crate::result::{DocResult, DocSink};
 use crate::span::Span;

@@ -32,8 +32,7 @@ use bstr::ByteSlice;
 use serde_json::{Map, Value};
 
 use super::AtomicFile;
-use crate::doc::Document;
-use crate::doc::InputProblem;
+use crate::doc::{Document, InputProblem};
 use crate::error::Result;
 use crate::input::{jsonl::field, InputFile};
 use crate::result::{DocResult, DocSink};

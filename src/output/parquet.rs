@@ -23,8 +23,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 
 use super::AtomicFile;
-use crate::doc::Document;
-use crate::doc::InputProblem;
+use crate::doc::{Document, InputProblem};
 use crate::error::{Error, Result};
 use crate::input::{Format, InputFile};
 use crate::output::clean::kept_text;

@@ -4,8 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
-use super::batches::read_batches;
-use super::batches::total_size;
+use super::batches::{read_batches, total_size};
 use super::ScanConfig;
 use crate::count::{CountTable, Counts, Merge, SeenDocs, SiteKey};
 use crate::error::Result;

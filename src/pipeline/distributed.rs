@@ -4,13 +4,10 @@
 use super::cluster_and_mark;
 use super::count::count_table;
 use super::expand;
-use super::learn::learn_docs;
-use super::learn::Learned;
-use super::learn::SiteProfiles;
+use super::learn::{learn_docs, Learned, SiteProfiles};
 use super::learn_and_mark;
 use super::mark::mark;
-use super::Marking;
-use super::ScanConfig;
+use super::{Marking, ScanConfig};
 use crate::count::{Counts, MemoryConfig, SiteKey};
 use crate::dedup::{find_duplicates, DedupConfig, Signatures};
 use crate::doc::InputProblem;

@@ -6,13 +6,9 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::batches::read_batches;
-use super::batches::total_size;
+use super::batches::{read_batches, total_size};
 use super::ScanConfig;
-use crate::classify::classify_document;
-use crate::classify::Classifiers;
-use crate::classify::LineTexts;
-use crate::classify::PaywallConfig;
+use crate::classify::{classify_document, Classifiers, LineTexts, PaywallConfig};
 use crate::count::{Counts, SiteKey};
 use crate::dedup::content::{DocSignature, Signer};
 use crate::dedup::minhash::MinHasher;

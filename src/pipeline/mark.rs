@@ -6,24 +6,19 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::batches::read_batches_counting;
-use super::batches::total_size;
-use super::learn::classify_flagged;
-use super::learn::Learned;
-use super::learn::SiteProfiles;
+use super::batches::{read_batches_counting, total_size};
+use super::learn::{classify_flagged, Learned, SiteProfiles};
 use super::ScanConfig;
 use crate::classify::{Classifiers, PaywallConfig, PaywallCut};
 use crate::count::SiteKey;
-use crate::doc::InputProblem;
-use crate::doc::{DocId, Document};
+use crate::doc::{DocId, Document, InputProblem};
 use crate::error::{Error, Result};
 use crate::flag::Flagger;
 use crate::input::{InputFile, Item};
 use crate::progress::{Phase, Progress};
 use crate::report::{Report, ReportBuilder, Settings};
 use crate::result::spool::ResultReader;
-use crate::result::DocResult;
-use crate::result::DocSink;
+use crate::result::{DocResult, DocSink};
 use crate::text::normalize::Normalizer;
 
 /// The last pass: flags every document against the counts and hands it to `sinks` in input

@@ -174,8 +174,7 @@ mod tests {
 
     use crate::progress::Progress;
 
-    use crate::result::DocResult;
-    use crate::result::DocSink;
+    use crate::result::{DocResult, DocSink};
 
     use super::*;
     use crate::progress::NoProgress;

@@ -1,29 +1,14 @@
 //! Building the report document by document, in input order: the catalogue of recurring parts, the per-site and per-class totals, the paywalled pages and the example pages.
 
-use super::catalogue::add_part;
-use super::catalogue::catalogue_order;
-use super::catalogue::{CatalogueEntry, CataloguePart};
-use super::top_fillers;
-use super::CatalogueRow;
-use super::ClassTotals;
-use super::ExamplePage;
-use super::ExampleReason;
-use super::ExampleSpan;
-use super::PaywallTotals;
-use super::PaywalledDocument;
-use super::Report;
-use super::Settings;
-use super::SiteRow;
-use super::Tool;
-use super::Totals;
-use super::EXAMPLE_BYTES;
-use super::EXAMPLE_PAYWALLED;
-use super::EXAMPLE_SITES;
-use super::PAYWALLED_LISTED;
+use super::catalogue::{add_part, catalogue_order, CatalogueEntry, CataloguePart};
+use super::{
+    top_fillers, CatalogueRow, ClassTotals, ExamplePage, ExampleReason, ExampleSpan, PaywallTotals,
+    PaywalledDocument, Report, Settings, SiteRow, Tool, Totals, EXAMPLE_BYTES, EXAMPLE_PAYWALLED,
+    EXAMPLE_SITES, PAYWALLED_LISTED,
+};
 use crate::classify::PaywallStatus;
 use crate::count::{Counts, MemoryConfig, SiteKey};
-use crate::doc::Document;
-use crate::doc::InputProblem;
+use crate::doc::{Document, InputProblem};
 use crate::error::Result;
 use crate::result::DocResult;
 use crate::span::Class;

@@ -1,12 +1,10 @@
 //! The catalogue of recurring span parts: one entry per template, with its counts, first
 //! sample, sample ids and fillers, in an order that is the same for any thread count.
 
-use super::MAX_FILLERS_TRACKED;
-use super::SAMPLE_IDS;
+use super::{MAX_FILLERS_TRACKED, SAMPLE_IDS};
 use crate::count::SiteKey;
 use crate::doc::DocId;
-use crate::span::Class;
-use crate::span::PartKind;
+use crate::span::{Class, PartKind};
 use crate::text::hash::BlockHash;
 use crate::text::template::{template_of, Template, TemplateId};
 use bstr::ByteSlice;

@@ -23,8 +23,7 @@ use crate::dedup::{Cluster, DedupConfig, DuplicateTotals, Duplicates};
 use crate::doc::InputProblem;
 use crate::flag::FlagConfig;
 use crate::input::FieldConfig;
-use crate::span::Class;
-use crate::span::PartKind;
+use crate::span::{Class, PartKind};
 use crate::text::hash::SEED;
 use crate::text::normalize::NormalizeConfig;
 use crate::text::template::TemplateId;
@@ -324,8 +323,7 @@ pub(crate) mod tests {
     use crate::doc::{DocId, Document};
 
     use crate::result::DocResult;
-    use crate::span::Class;
-    use crate::span::PartKind;
+    use crate::span::{Class, PartKind};
     use crate::text::hash::BlockHash;
 
     use super::*;

@@ -137,8 +137,7 @@ fn replay(path: &Path, catalogue: &mut FxHashMap<TemplateId, CatalogueEntry>) ->
 mod tests {
     use super::*;
     use crate::error::spill_message;
-    use crate::span::Class;
-    use crate::span::PartKind;
+    use crate::span::{Class, PartKind};
 
     fn part(template: u64, text: &[u8]) -> CataloguePart<'_> {
         CataloguePart {

@@ -22,8 +22,7 @@ use tempfile::SpooledTempFile;
 use crate::classify::{DocClasses, PaywallCut, PaywallStatus};
 use crate::error::{Error, Result};
 use crate::result::DocResult;
-use crate::span::Class;
-use crate::span::{PartKind, Span, SpanKind, SpanPart};
+use crate::span::{Class, PartKind, Span, SpanKind, SpanPart};
 use crate::text::hash::BlockHash;
 use crate::text::template::{Template, TemplateId};
 

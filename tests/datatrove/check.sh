@@ -23,17 +23,9 @@ chaff=${1:-$target/release/chaff}
 venv=$target/venv-datatrove-steps
 DATATROVE_VERSION=0.10.1
 
-fail() {
-    echo "datatrove check: FAIL: $*" >&2
-    exit 1
-}
-
-if ! "$venv/bin/python" -c "import datatrove, importlib.metadata as m; assert m.version('datatrove') == '$DATATROVE_VERSION'" \
-    2>/dev/null; then
-    echo "datatrove check: installing datatrove $DATATROVE_VERSION into $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "datatrove==$DATATROVE_VERSION"
-fi
+check_name="datatrove check"
+source tests/venv.sh
+ensure_venv "$venv" datatrove "$DATATROVE_VERSION"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

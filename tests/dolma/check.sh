@@ -22,19 +22,10 @@ chaff=${1:-$target/release/chaff}
 venv=$target/venv-dolma
 DOLMA_VERSION=1.2.1
 
-fail() {
-    echo "dolma check: FAIL: $*" >&2
-    exit 1
-}
-
-if ! "$venv/bin/python" -c "import dolma, importlib.metadata as m; assert m.version('dolma') == '$DOLMA_VERSION'" \
-    2>/dev/null; then
-    echo "dolma check: installing dolma $DOLMA_VERSION into $venv" >&2
-    python3 -m venv "$venv"
-    # As benches/peers.sh: without these two pins pip backtracks through boto3 for minutes.
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "dolma==$DOLMA_VERSION" \
-        boto3==1.28.17 aiobotocore==2.5.4
-fi
+check_name="dolma check"
+source tests/venv.sh
+# As benches/peers.sh: without the boto3 and aiobotocore pins pip backtracks for minutes.
+ensure_venv "$venv" dolma "$DOLMA_VERSION" boto3==1.28.17 aiobotocore==2.5.4
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

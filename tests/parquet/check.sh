@@ -24,17 +24,9 @@ chaff=${1:-$target/release/chaff}
 venv=$target/venv-pyarrow
 PYARROW_VERSION=21.0.0
 
-fail() {
-    echo "parquet check: FAIL: $*" >&2
-    exit 1
-}
-
-if ! "$venv/bin/python" -c "import pyarrow, sys; sys.exit(pyarrow.__version__ != '$PYARROW_VERSION')" \
-    2>/dev/null; then
-    echo "parquet check: installing pyarrow $PYARROW_VERSION into $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "pyarrow==$PYARROW_VERSION"
-fi
+check_name="parquet check"
+source tests/venv.sh
+ensure_venv "$venv" pyarrow "$PYARROW_VERSION"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -24,17 +24,9 @@ chaff=${1:-$target/release/chaff}
 venv=$target/venv-ray
 RAY_VERSION=2.60.0
 
-fail() {
-    echo "ray check: FAIL: $*" >&2
-    exit 1
-}
-
-if ! "$venv/bin/python" -c "import ray, sys; sys.exit(ray.__version__ != '$RAY_VERSION')" \
-    2>/dev/null; then
-    echo "ray check: installing ray $RAY_VERSION into $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "ray==$RAY_VERSION"
-fi
+check_name="ray check"
+source tests/venv.sh
+ensure_venv "$venv" ray "$RAY_VERSION"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

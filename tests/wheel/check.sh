@@ -17,16 +17,9 @@ target=${CARGO_TARGET_DIR:-$PWD/target}
 venv=$target/venv-maturin
 MATURIN_VERSION=1.9.4
 
-fail() {
-    echo "wheel check: FAIL: $*" >&2
-    exit 1
-}
-
-if ! "$venv/bin/maturin" --version 2>/dev/null | grep -qx "maturin $MATURIN_VERSION"; then
-    echo "wheel check: installing maturin $MATURIN_VERSION into $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "maturin==$MATURIN_VERSION"
-fi
+check_name="wheel check"
+source tests/venv.sh
+ensure_venv "$venv" maturin "$MATURIN_VERSION"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,9 +1,6 @@
 //! The example pages of the HTML report, each span marked in its class's colour, and the settings table.
 
-use super::class_help;
-use super::paywall_colour;
-use super::paywall_label;
-use super::Esc;
+use super::{class_help, paywall_colour, paywall_label, Esc};
 use crate::classify::PaywallStatus;
 use crate::report::display::{human_bytes, kind_label, percent, ratio, thousands};
 use crate::report::{ExamplePage, ExampleReason, Report};
