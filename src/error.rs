@@ -36,6 +36,16 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// Two outputs name the same file (or both go to stdout): one would be lost.
+    #[error("{first} and {second} both write {}: give each output its own path", .path.display())]
+    OutputClash { first: &'static str, second: &'static str, path: PathBuf },
+    /// An output names one of the inputs: writing it would destroy the input.
+    #[error(
+        "{flag} {} is the input {}: write the output elsewhere",
+        .output.display(),
+        .input.display()
+    )]
+    OutputIsInput { flag: &'static str, output: PathBuf, input: PathBuf },
     /// A count table would not fit in memory.
     #[error("cannot reserve memory for {entries} entries of the {table} table")]
     TableTooLarge { table: &'static str, entries: usize },
@@ -48,6 +58,9 @@ pub enum Error {
     /// A clusters file is damaged, of another version, or made with other settings.
     #[error("clusters file {}: {message}", .path.display())]
     ClustersFile { path: PathBuf, message: String },
+    /// A clean or removed file given to restore is damaged or does not pair up with the other.
+    #[error("{}:{line}: {message}", .path.display())]
+    Restore { path: PathBuf, line: u64, message: String },
     /// A setting is out of its range.
     #[error("invalid setting: {0}")]
     Config(String),

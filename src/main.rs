@@ -21,7 +21,7 @@ fn main() -> ExitCode {
             for cause in err.chain().skip(1) {
                 eprintln!("  Cause: {cause}");
             }
-            cli::ExitStatus::Error.into()
+            cli::ExitStatus::Failed.into()
         }
     }
 }

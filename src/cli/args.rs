@@ -74,7 +74,7 @@ impl InputArgs {
             display_names: Vec::new(),
             max_record_bytes: self.max_record_bytes,
             max_ratio: self.max_ratio,
-            memory: None,
+            ..ReadConfig::default()
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    let read: Vec<PathBuf> = args.counts.iter().chain(&args.learned).cloned().collect();
+    super::outputs::check(&super::outputs::one("--output", &args.output), &read, None)?;
     let counts: Vec<&Path> = args.counts.iter().map(PathBuf::as_path).collect();
     let learned: Vec<&Path> = args.learned.iter().map(PathBuf::as_path).collect();
     let memory = args.memory.memory_config();

@@ -36,13 +36,13 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         memory: args.memory.memory_config(),
         ..chaff::ScanConfig::default()
     };
+    let output = super::outputs::one("--output", &args.output);
+    super::outputs::check(&output, &args.input.paths, Some(&mut config.read))?;
     let inputs = resolve_inputs(&args.input.paths)?;
     inputs.name_stdin(&mut config.read);
     let bars = Bars::new(global.quiet);
     let problems = chaff::pipeline::count_to_file(&inputs.paths, &args.output, &config, &bars)
         .context("count failed")?;
-    for p in &problems {
-        eprintln!("chaff: {p}");
-    }
-    Ok(if problems.is_empty() { ExitStatus::Success } else { ExitStatus::Error })
+    super::terminal::print_problems(&problems);
+    Ok(ExitStatus::of_problems(&problems))
 }

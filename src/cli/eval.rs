@@ -141,15 +141,15 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         let mut sinks: [&mut dyn DocSink; 1] = [&mut sink];
         chaff::scan(&inputs.paths, &config, &bars, &mut sinks).context("scan failed")?
     };
-    super::scan::print_problems(&report);
+    super::terminal::print_problems(&report.problems);
     let result = sink.finish();
     let text = if args.json {
         let mut s = serde_json::to_string_pretty(&result)?;
         s.push('\n');
         s
     } else {
-        render(&result, args.min_site_pages)
+        super::terminal::escape(&render(&result, args.min_site_pages)).into_owned()
     };
     std::io::stdout().lock().write_all(text.as_bytes())?;
-    Ok(if report.problems.is_empty() { ExitStatus::Success } else { ExitStatus::Error })
+    Ok(ExitStatus::of_problems(&report.problems))
 }

@@ -33,6 +33,10 @@ pub struct Args {
 
 pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let mut config = args.pass.config()?;
+    let output = super::outputs::one("--output", &args.output);
+    let read_too: Vec<PathBuf> =
+        args.pass.input.paths.iter().chain(&args.counts).cloned().collect();
+    super::outputs::check(&output, &read_too, Some(&mut config.read))?;
     let inputs = resolve_inputs(&args.pass.input.paths)?;
     inputs.name_stdin(&mut config.read);
     let bars = Bars::new(global.quiet);
@@ -40,8 +44,6 @@ pub fn run(args: &Args, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
     let problems =
         chaff::pipeline::learn_to_file(&inputs.paths, &counts, &args.output, &config, &bars)
             .context("learn failed")?;
-    for p in &problems {
-        eprintln!("chaff: {p}");
-    }
-    Ok(if problems.is_empty() { ExitStatus::Success } else { ExitStatus::Error })
+    super::terminal::print_problems(&problems);
+    Ok(ExitStatus::of_problems(&problems))
 }

@@ -34,6 +34,7 @@ fn parse_partition(s: &str) -> Result<(u64, u64), String> {
 }
 
 pub fn run(args: &Args, _global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    super::outputs::check(&super::outputs::one("--output", &args.output), &args.inputs, None)?;
     let inputs: Vec<&std::path::Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     chaff::formats::counts::merge_files(&inputs, &args.output, args.partition)
         .context("merge failed")?;

@@ -8,16 +8,19 @@ pub mod gen;
 pub mod learn;
 pub mod mark;
 pub mod merge;
+pub mod outputs;
 pub mod pipelines;
 pub mod progress;
+pub mod restore;
 pub mod scan;
+pub mod terminal;
 
 use clap::{Parser, Subcommand};
 
 /// Audit scraped web corpora: recurring boilerplate, paywall teasers and duplicated documents,
 /// with exact per-site counts.
 #[derive(Debug, Parser)]
-#[command(name = "chaff", version, about, propagate_version = true)]
+#[command(name = "chaff", version, about, propagate_version = true, after_help = EXIT_STATUS_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -43,27 +46,51 @@ pub enum Command {
     Cluster(cluster::Args),
     /// Flag inputs against merged counts and write scan's outputs (last map step).
     Mark(mark::Args),
+    /// Give back the input from a run's --clean and --removed outputs.
+    Restore(restore::Args),
     /// Write a synthetic crawl (JSONL, text files or WARC) for tests and benchmarks.
     Gen(gen::Args),
 }
 
-/// How a run ended.
+/// How a run ended, as ripgrep and ruff tell it: 0 all read, 1 finished with some input bad,
+/// 2 could not do its job (a usage error, an output that cannot be written, nothing read).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
-    /// Everything was read.
+    /// Everything was read and every output written.
     Success,
-    /// The run finished, but some input could not be read.
-    Error,
+    /// The run finished and wrote its outputs, but some records or files could not be read
+    /// (each one reported).
+    Problems,
+    /// The run stopped before doing its job; existing outputs are untouched.
+    Failed,
+}
+
+impl ExitStatus {
+    /// Success, or Problems when `problems` is not empty.
+    pub fn of_problems<T>(problems: &[T]) -> ExitStatus {
+        if problems.is_empty() {
+            ExitStatus::Success
+        } else {
+            ExitStatus::Problems
+        }
+    }
 }
 
 impl From<ExitStatus> for std::process::ExitCode {
     fn from(s: ExitStatus) -> Self {
         match s {
             ExitStatus::Success => std::process::ExitCode::SUCCESS,
-            ExitStatus::Error => std::process::ExitCode::from(2),
+            ExitStatus::Problems => std::process::ExitCode::from(1),
+            ExitStatus::Failed => std::process::ExitCode::from(2),
         }
     }
 }
+
+/// The exit statuses, for every subcommand's help.
+pub const EXIT_STATUS_HELP: &str = "Exit status: 0 everything was read; 1 the run finished and \
+wrote its outputs but some records or files were bad (each one reported on stderr and in the \
+report); 2 the run could not do its job (a usage error, an output that cannot be written, an \
+input that is also an output, no document read): existing outputs are left untouched.";
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let pool =
@@ -76,6 +103,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Learn(args) => learn::run(args, &cli.global),
         Command::Cluster(args) => cluster::run(args, &cli.global),
         Command::Mark(args) => mark::run(args, &cli.global),
+        Command::Restore(args) => restore::run(args, &cli.global),
         Command::Gen(args) => gen::run(args, &cli.global),
     })
 }

@@ -3,13 +3,15 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use chaff::output::guard::{self, PlannedOutput};
 use chaff::output::{AnnotationsWriter, AtomicFile, CleanWriter};
 use chaff::pipeline::ScanConfig;
-use chaff::report::{html::Html, json::Json, markdown::Markdown, summary::Summary, Render, Report};
+use chaff::report::{html::Html, json::Json, markdown::Markdown, summary::Summary, Render};
 use chaff::result::DocSink;
 
 use super::args::{resolve_inputs, GlobalArgs, PassArgs};
 use super::progress::Bars;
+use super::terminal::{self, print_problems};
 use super::ExitStatus;
 
 /// Count recurring line blocks across and within pages, flag boilerplate spans, and report.
@@ -62,19 +64,31 @@ pub struct Args {
     /// Rows of the span table in the printed summary.
     #[arg(long, default_value_t = 15, value_name = "N")]
     pub show: usize,
+    /// Print no summary (it goes to stderr when an output is `-`, standard output).
+    #[arg(long)]
+    pub no_summary: bool,
 }
 
 impl Args {
+    /// The outputs these flags name, with their flags, for [`guard::check`].
+    pub fn planned_outputs(&self) -> Vec<PlannedOutput<'_>> {
+        [
+            ("--report", &self.report),
+            ("--html", &self.html),
+            ("--markdown", &self.markdown),
+            ("--annotations", &self.annotations),
+            ("--clean", &self.clean),
+            ("--removed", &self.removed),
+            ("--attributes", &self.attributes),
+        ]
+        .into_iter()
+        .filter_map(|(flag, path)| path.as_deref().map(|path| PlannedOutput { flag, path }))
+        .collect()
+    }
+
     pub fn scan_config(&self) -> anyhow::Result<ScanConfig> {
         let config = self.pass.config()?;
         Ok(ScanConfig { top: self.top.max(self.show), ..config })
-    }
-}
-
-/// Prints the problems of a report on stderr, one per line.
-pub fn print_problems(report: &Report) {
-    for p in &report.problems {
-        eprintln!("chaff: {p}");
     }
 }
 
@@ -102,6 +116,10 @@ pub fn run_with(
         anyhow::ensure!(config.dedup.is_some(), "--drop-duplicates needs duplicate detection");
         anyhow::ensure!(args.clean.is_some(), "--drop-duplicates applies to --clean");
     }
+    let planned = args.planned_outputs();
+    // Before stdin is spooled or anything read: an output that is an input, or two outputs
+    // on one file, would destroy data.
+    super::outputs::check(&planned, &args.pass.input.paths, Some(&mut config.read))?;
     let inputs = resolve_inputs(&args.pass.input.paths)?;
     inputs.name_stdin(&mut config.read);
     // Every output is opened before the scan, so a bad path fails before any work is done.
@@ -167,6 +185,14 @@ pub fn run_with(
         }
     };
     drop(sinks);
+    if report.totals.documents == 0 && !report.problems.is_empty() {
+        // Nothing was read: replacing existing outputs with empty ones would lose them.
+        print_problems(&report.problems);
+        anyhow::bail!(
+            "no document was read ({} input problems): every output is left as it was",
+            report.problems.len()
+        );
+    }
     if let Some(a) = annotations {
         a.commit()?;
     }
@@ -179,7 +205,7 @@ pub fn run_with(
     if let Some(a) = attributes {
         a.commit()?;
     }
-    print_problems(&report);
+    print_problems(&report.problems);
     let renderers: [(Option<AtomicFile>, &dyn Render); 3] = [
         (report_file, &Json),
         (html_file, &Html::default()),
@@ -191,10 +217,18 @@ pub fn run_with(
             file.commit()?;
         }
     }
-    let summary = Summary { spans: args.show, ..Summary::default() };
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(summary.render(&report).as_bytes())?;
-    stdout.flush()?;
-    Ok(if report.problems.is_empty() { ExitStatus::Success } else { ExitStatus::Error })
+    if !args.no_summary {
+        let summary = Summary { spans: args.show, ..Summary::default() };
+        let text = summary.render(&report);
+        let text = terminal::escape(&text);
+        use std::io::Write;
+        if planned.iter().any(|o| guard::is_stdout(o.path)) {
+            std::io::stderr().lock().write_all(text.as_bytes())?;
+        } else {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+        }
+    }
+    Ok(ExitStatus::of_problems(&report.problems))
 }

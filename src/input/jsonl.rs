@@ -148,7 +148,18 @@ impl JsonlReader {
                 ))
             }
             None => {
-                return Err(self.problem(start, format!("no text field {:?}", fields.text_field)))
+                // The fields it does have: a wrong --text-field is then plain from the first
+                // message.
+                let have: Vec<String> = record.keys().take(12).map(|k| format!("{k:?}")).collect();
+                let more = if record.len() > have.len() { ", …" } else { "" };
+                return Err(self.problem(
+                    start,
+                    format!(
+                        "no text field {:?} (the record's fields: {}{more})",
+                        fields.text_field,
+                        have.join(", ")
+                    ),
+                ));
             }
         };
         let id = field_string(&record, &fields.id_field)

@@ -95,6 +95,9 @@ pub struct ReadConfig {
     /// Files held in memory, read instead of the file system (see
     /// [`scan_memory`](crate::pipeline::scan_memory)).
     pub memory: Option<Arc<MemoryFiles>>,
+    /// Canonical paths that a folder walk leaves out: the run's own outputs written inside
+    /// an input folder.
+    pub exclude: Vec<PathBuf>,
 }
 
 /// The default of `--max-record-bytes`: 256 MiB.
@@ -108,6 +111,7 @@ impl Default for ReadConfig {
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
             max_ratio: decompress::DEFAULT_MAX_RATIO,
             memory: None,
+            exclude: Vec::new(),
         }
     }
 }

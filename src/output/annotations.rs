@@ -33,6 +33,9 @@ struct DocLine<'a> {
     duplicate_of: Option<&'a str>,
     duplicate_kind: Option<DupKind>,
     similarity: Option<f64>,
+    /// Only on a document cut by `--max-doc-bytes`: where flagging stopped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unflagged_from: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +88,7 @@ impl DocSink for AnnotationsWriter {
             duplicate_of: result.duplicate.as_ref().map(|d| d.of.as_str()),
             duplicate_kind: result.duplicate.as_ref().map(|d| d.kind),
             similarity: result.duplicate.as_ref().map(|d| d.similarity),
+            unflagged_from: result.unflagged_from,
         })
     }
 

@@ -104,7 +104,7 @@ pub fn restore(kept: &[u8], removed: &[(usize, Vec<u8>)]) -> Vec<u8> {
 
 /// Sets `name` (a key, or a dotted path into nested objects when no such key exists), where
 /// the reader took the text from.
-fn set_field(record: &mut Map<String, Value>, name: &str, bytes: Vec<u8>) {
+pub(crate) fn set_field(record: &mut Map<String, Value>, name: &str, bytes: Vec<u8>) {
     if record.contains_key(name) || !name.contains('.') {
         put_owned(record, name, bytes);
         return;
@@ -113,6 +113,19 @@ fn set_field(record: &mut Map<String, Value>, name: &str, bytes: Vec<u8>) {
     match record.get_mut(head) {
         Some(Value::Object(inner)) => set_field(inner, rest, bytes),
         _ => put_owned(record, name, bytes),
+    }
+}
+
+/// The bytes of `name` (a key, or a dotted path into nested objects), as [`set_field`] put
+/// them there.
+pub(crate) fn get_field(record: &Map<String, Value>, name: &str) -> Option<Vec<u8>> {
+    if record.contains_key(name) || !name.contains('.') {
+        return super::get_bytes(record, name);
+    }
+    let (head, rest) = name.split_once('.').expect("name has a dot");
+    match record.get(head) {
+        Some(Value::Object(inner)) => get_field(inner, rest),
+        _ => None,
     }
 }
 

@@ -5,8 +5,10 @@ pub mod annotations;
 pub mod atomic;
 pub mod clean;
 pub mod dolma;
+pub mod guard;
 #[cfg(feature = "parquet")]
 pub mod parquet;
+pub mod restore;
 
 pub use annotations::AnnotationsWriter;
 pub use atomic::AtomicFile;

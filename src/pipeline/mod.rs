@@ -59,6 +59,11 @@ pub(crate) fn expand(
     config: &ScanConfig,
 ) -> Result<(Vec<InputFile>, Vec<InputProblem>)> {
     let (mut files, problems) = input::expand(paths);
+    if !config.read.exclude.is_empty() {
+        files.retain(|f| {
+            std::fs::canonicalize(&f.path).map_or(true, |c| !config.read.exclude.contains(&c))
+        });
+    }
     config.read.rename(&mut files);
     if config.strict {
         if let Some(p) = problems.first() {

@@ -82,6 +82,7 @@ impl ReportBuilder {
         t.boilerplate_bytes += result.boilerplate_bytes;
         t.boilerplate_lines += u64::from(result.boilerplate_lines);
         t.spans += result.spans.len() as u64;
+        t.cut_documents += u64::from(result.unflagged_from.is_some());
         self.add_example(doc, result);
         let site = self
             .sites

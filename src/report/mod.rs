@@ -150,6 +150,9 @@ pub struct Totals {
     /// Records read but not pages: WARC requests, metadata, warcinfo, and responses that are
     /// not 2xx HTML.
     pub skipped_records: u64,
+    /// Documents longer than `--max-doc-bytes`: flagged up to the cap, the rest kept whole
+    /// (each one's annotation line has `unflagged_from`).
+    pub cut_documents: u64,
 }
 
 /// One distinct recurring span: the same normalized lines wherever they stand.
@@ -418,6 +421,7 @@ pub(crate) mod tests {
             spans: vec![span],
             classes: Default::default(),
             duplicate: None,
+            unflagged_from: None,
         };
         (doc, result)
     }

@@ -57,6 +57,19 @@ impl Render for Summary {
                 t.skipped_records
             );
         }
+        if t.cut_documents > 0 {
+            let _ = writeln!(
+                s,
+                "cut: {} longer than --max-doc-bytes ({} bytes) flagged up to the cap only; \
+                 the rest of each is kept (`unflagged_from` in the annotations)",
+                if t.cut_documents == 1 {
+                    "1 document".to_string()
+                } else {
+                    format!("{} documents", t.cut_documents)
+                },
+                r.settings.flag.max_doc_bytes
+            );
+        }
         if t.problems > 0 {
             let _ = writeln!(
                 s,

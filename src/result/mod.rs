@@ -30,6 +30,9 @@ pub struct DocResult {
     /// The document's cluster, when it is a copy of another document (`None` for a
     /// representative, a unique document, or when duplicate detection is off).
     pub duplicate: Option<Duplicate>,
+    /// Where flagging stopped, when the document was longer than `--max-doc-bytes`: the text
+    /// from this byte on was neither hashed nor flagged and is kept whole.
+    pub unflagged_from: Option<u64>,
 }
 
 impl DocResult {
@@ -48,6 +51,8 @@ impl DocResult {
             boilerplate_lines: spans.iter().map(|s| s.lines).sum(),
             spans,
             duplicate: None,
+            unflagged_from: (view.flagged_bytes < doc.text.len())
+                .then_some(view.flagged_bytes as u64),
         }
     }
 }

@@ -128,6 +128,8 @@ pub fn encode(seq: u64, r: &DocResult, out: &mut Vec<u8>) {
             put(out, cut.kept_after);
         }
     }
+    // One more than the offset, 0 for none: the varint of a document never cut is one byte.
+    put(out, r.unflagged_from.map_or(0, |at| at + 1));
     put(out, r.spans.len() as u64);
     for s in &r.spans {
         for v in [s.first_line, s.last_line] {
@@ -190,6 +192,7 @@ pub fn decode(bytes: &[u8]) -> Option<(u64, DocResult)> {
         1 => Some(PaywallCut { kept_before: d.u64()?, kept_after: d.u64()? }),
         _ => return None,
     };
+    let unflagged_from = d.u64()?.checked_sub(1);
     let n_spans = d.len()?;
     let mut spans = Vec::with_capacity(n_spans);
     for _ in 0..n_spans {
@@ -282,6 +285,7 @@ pub fn decode(bytes: &[u8]) -> Option<(u64, DocResult)> {
         spans,
         classes: DocClasses { paywall, classes, cut },
         duplicate: None,
+        unflagged_from,
     };
     Some((seq, result))
 }

@@ -57,6 +57,9 @@ pub struct LineView {
     /// Lines after the document cap of [`LineView::capped`]: never hashed nor flagged, kept
     /// text in every output.
     pub lines_past_cap: u32,
+    /// Bytes of the text that were split and hashed: all of it, or the whole lines within
+    /// the cap of [`LineView::capped`].
+    pub flagged_bytes: usize,
 }
 
 impl LineView {
@@ -103,7 +106,16 @@ impl LineView {
             lengths.push(form.len() as u32);
             offsets.push(start as u32);
         }
-        LineView { lines, non_blank, hashes, lengths, offsets, normalized, lines_past_cap }
+        LineView {
+            lines,
+            non_blank,
+            hashes,
+            lengths,
+            offsets,
+            normalized,
+            lines_past_cap,
+            flagged_bytes: cut,
+        }
     }
 
     /// The normalized form of the `j`-th non-blank line.

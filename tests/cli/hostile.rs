@@ -7,7 +7,7 @@
 //! repeated characters, bombs) are in limits.rs with their memory measured.
 //!
 //! Every case that is a problem goes through [`check_problem`]: a clear message naming file,
-//! record and byte offset; the documents before and after it kept; exit 2; and under `--strict`
+//! record and byte offset; the documents before and after it kept; exit 1; and under `--strict`
 //! exit 2 at the first one with no output written.
 
 use std::path::{Path, PathBuf};
@@ -66,13 +66,13 @@ pub fn scan(t: &CliTest, inputs: &[&Path], flags: &[&str], code: i32) -> Run {
     }
 }
 
-/// Runs `bad` followed by a good file: exit 2, one problem whose message names `at` (file,
+/// Runs `bad` followed by a good file: exit 1, one problem whose message names `at` (file,
 /// record and byte) and says `what`, `docs_before` documents of `bad` kept plus the good file's
 /// six; the problem in the annotations and the removed file where it stood. Then `--strict`:
 /// exit 2 with that message and no output file written.
 pub fn check_problem(t: &CliTest, bad: &Path, at: &str, what: &str, docs_before: u64) -> Run {
     let good = good_file(t);
-    let run = scan(t, &[bad, &good], &[], 2);
+    let run = scan(t, &[bad, &good], &[], 1);
     let problems: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(problems.len(), 1, "{}", run.stderr);
     assert!(problems[0].contains(at), "{:?} should name {at:?}", problems[0]);
@@ -261,7 +261,7 @@ fn duplicate_ids_are_reported_and_both_documents_kept() {
     let second = jsonl_line(serde_json::json!({"id": "same", "text": "Rain on Tuesday.\n"}));
     let input = t.write("ids.jsonl", [first.as_str(), &second].concat());
     let good = good_file(&t);
-    let run = scan(&t, &[&input, &good], &[], 2);
+    let run = scan(&t, &[&input, &good], &[], 1);
     let at = format!("{}: record 2 (byte {})", input.display(), first.len());
     let want =
         format!("duplicate id \"same\", first used at {}: record 1 (byte 0)", input.display());
@@ -297,7 +297,7 @@ fn fifo_and_dangling_symlink_are_unreadable_files() {
     let t = CliTest::new();
     t.write("in/site/a.txt", "A page.\n");
     std::process::Command::new("mkfifo").arg(t.path("in/site/b.txt")).status().expect("mkfifo");
-    let run = scan(&t, &[&t.path("in")], &[], 2);
+    let run = scan(&t, &[&t.path("in")], &[], 1);
     assert!(run.stderr.contains("b.txt: cannot open: not a regular file"), "{}", run.stderr);
     assert_eq!(u(&run.report["totals"], "documents"), 1);
 
@@ -336,7 +336,7 @@ fn folder_symlink_loop() {
     t.write("in/site/a.txt", "A page.\n");
     t.write("in/site/b.txt", "Another page.\n");
     std::os::unix::fs::symlink(t.path("in"), t.path("in/site/loop")).expect("symlink");
-    let run = scan(&t, &[&t.path("in")], &[], 2);
+    let run = scan(&t, &[&t.path("in")], &[], 1);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(run.stderr.contains("site/loop: cannot list: File system loop"), "{}", run.stderr);
     assert_eq!(u(&run.report["totals"], "documents"), 2);

@@ -110,7 +110,7 @@ fn record_over_the_record_cap_is_skipped() {
     let long = crate::jsonl_line(serde_json::json!({"id": "long", "text": "x".repeat(3_000_000)}));
     let path = t.write("long.jsonl", [first.as_str(), &long].concat());
     let good = crate::hostile::good_file(&t);
-    let run = crate::hostile::scan(&t, &[&path, &good], &["--max-record-bytes", "1000000"], 2);
+    let run = crate::hostile::scan(&t, &[&path, &good], &["--max-record-bytes", "1000000"], 1);
     let at = format!("{}: record 2 (byte {})", path.display(), first.len());
     assert!(run.stderr.contains(&at), "{}", run.stderr);
     assert!(run.stderr.contains("longer than 1000000 (--max-record-bytes)"), "{}", run.stderr);
@@ -137,7 +137,7 @@ fn gzip_bomb_is_stopped() {
     check_rss(&t, "gzip bomb", &[&jsonl, &text], 2, 250);
     // With the cap off, the record cap still bounds memory.
     let good = crate::hostile::good_file(&t);
-    let run = crate::hostile::scan(&t, &[&jsonl, &good], &["--max-ratio", "0"], 2);
+    let run = crate::hostile::scan(&t, &[&jsonl, &good], &["--max-ratio", "0"], 1);
     assert!(run.stderr.contains("(--max-record-bytes)"), "{}", run.stderr);
 }
 

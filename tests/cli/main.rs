@@ -16,6 +16,7 @@ mod nothing_lost;
 #[cfg(feature = "parquet")]
 mod pipelines;
 mod render;
+mod safe_outputs;
 mod scan;
 mod scan_inputs;
 mod scan_outputs;

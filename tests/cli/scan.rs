@@ -183,7 +183,7 @@ fn outputs_are_identical_for_any_thread_count_on_a_generated_crawl() {
             .arg("--removed")
             .arg(&paths[3])
             .assert()
-            .code(2);
+            .code(1);
         paths.map(|p| std::fs::read(p).expect("output"))
     };
     let one = run(1);

@@ -45,7 +45,7 @@ fn malformed_lines_are_reported_and_skipped() {
         .arg("--annotations")
         .arg(&annotations)
         .assert()
-        .code(2);
+        .code(1);
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
     assert!(stdout.starts_with("2 documents from 1 sites: "), "{stdout}");
@@ -140,7 +140,7 @@ fn missing_input_is_reported_and_the_rest_scanned() {
         .arg(fixture("crlf_line_ends.jsonl"))
         .arg("-q")
         .assert()
-        .code(2)
+        .code(1)
         .stdout(predicates::str::starts_with("3 documents from 1 sites: "));
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert!(stderr.contains("no_such_file.jsonl"), "{stderr}");
@@ -367,7 +367,7 @@ fn truncated_gzip_is_a_problem_after_the_records_before_it() {
         .arg("--annotations")
         .arg(&ann)
         .assert()
-        .code(2);
+        .code(1);
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert!(stderr.contains("cut.jsonl.gz"), "{stderr}");
     let r = read_json(&report);

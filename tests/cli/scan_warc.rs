@@ -139,7 +139,7 @@ fn malformed_records_are_reported_with_number_and_offset() {
     let input = t.write("bad.warc", &bytes);
     let report = t.path("r.json");
     let run =
-        chaff().arg("scan").arg(&input).args(["-q", "--report"]).arg(&report).assert().code(2);
+        chaff().arg("scan").arg(&input).args(["-q", "--report"]).arg(&report).assert().code(1);
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     let r = read_json(&report);
     assert_eq!(u(&r["totals"], "documents"), 2, "the pages before and after the bad record");
