@@ -15,14 +15,23 @@ use chaff::input::{FieldConfig, ReadConfig, DEFAULT_MAX_RECORD_BYTES};
 use chaff::text::normalize::NormalizeConfig;
 use clap::Args;
 
+// The headings of `--help`, the same on every subcommand.
+pub const INPUT: &str = "Input";
+pub const DETECTION: &str = "Detection";
+pub const RULES: &str = "Rules";
+pub const DUPLICATES: &str = "Duplicates";
+pub const OUTPUTS: &str = "Outputs";
+pub const MEMORY_AND_LIMITS: &str = "Memory and limits";
+pub const GLOBAL: &str = "Global";
+
 /// Flags of every subcommand.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Worker threads (default: one per core).
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", help_heading = GLOBAL)]
     pub threads: Option<usize>,
     /// No progress bars.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = GLOBAL)]
     pub quiet: bool,
 }
 
@@ -30,31 +39,31 @@ pub struct GlobalArgs {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Files or folders (walked recursively, sorted); `-` reads JSONL from stdin.
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", help_heading = INPUT)]
     pub paths: Vec<PathBuf>,
     /// JSONL field holding the text (`raw_content` for cc_net).
-    #[arg(long, default_value = "text", value_name = "NAME")]
+    #[arg(long, default_value = "text", value_name = "NAME", help_heading = INPUT)]
     pub text_field: String,
     /// JSONL field holding the document id.
-    #[arg(long, default_value = "id", value_name = "NAME")]
+    #[arg(long, default_value = "id", value_name = "NAME", help_heading = INPUT)]
     pub id_field: String,
     /// JSONL field holding the URL (`metadata.url` is tried as well).
-    #[arg(long, default_value = "url", value_name = "NAME")]
+    #[arg(long, default_value = "url", value_name = "NAME", help_heading = INPUT)]
     pub url_field: String,
     /// JSONL field holding the site; by default the registrable domain of the URL, and for
     /// text files the first folder under the argument.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", help_heading = INPUT)]
     pub site_field: Option<String>,
     /// Stop at the first bad input instead of reporting it and going on.
-    #[arg(long)]
+    #[arg(long, help_heading = INPUT)]
     pub strict: bool,
     /// A record (JSONL line, text file) longer than this once decompressed is reported and
     /// skipped without being held in memory.
-    #[arg(long, default_value_t = DEFAULT_MAX_RECORD_BYTES, value_name = "BYTES")]
+    #[arg(long, default_value_t = DEFAULT_MAX_RECORD_BYTES, value_name = "BYTES", help_heading = MEMORY_AND_LIMITS)]
     pub max_record_bytes: u64,
     /// Stop reading a compressed file that inflates more than this many times its size past
     /// its first 64 MiB, as a likely decompression bomb (0: no cap).
-    #[arg(long, default_value_t = DEFAULT_MAX_RATIO, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_MAX_RATIO, value_name = "N", help_heading = MEMORY_AND_LIMITS)]
     pub max_ratio: u64,
 }
 
@@ -83,94 +92,94 @@ impl InputArgs {
 #[derive(Debug, Args)]
 pub struct DetectArgs {
     /// Lines per block window (single lines are always counted too).
-    #[arg(long, default_value_t = DEFAULT_SHINGLE, value_name = "K")]
+    #[arg(long, default_value_t = DEFAULT_SHINGLE, value_name = "K", help_heading = DETECTION)]
     pub shingle: usize,
     /// A cross-page block stands on at least this many documents.
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    #[arg(long, default_value_t = 2, value_name = "N", help_heading = DETECTION)]
     pub min_docs: u32,
     /// …and on at least this share of its site's pages (0 to 1).
-    #[arg(long, default_value_t = DEFAULT_MIN_SITE_FRACTION, value_name = "F")]
+    #[arg(long, default_value_t = DEFAULT_MIN_SITE_FRACTION, value_name = "F", help_heading = DETECTION)]
     pub min_site_fraction: f64,
     /// Do not flag blocks repeated within one page.
-    #[arg(long)]
+    #[arg(long, help_heading = DETECTION)]
     pub no_within_page: bool,
     /// Let single lines repeated within one page count as boilerplate (by default only
     /// windows of K lines do).
-    #[arg(long)]
+    #[arg(long, help_heading = DETECTION)]
     pub within_page_single_lines: bool,
     /// Context rule: flag runs of at most N short unflagged lines wedged between flagged lines
     /// or between a flagged line and the page's edge (0: off).
-    #[arg(long, default_value_t = DEFAULT_GAP_LINES, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_GAP_LINES, value_name = "N", help_heading = RULES)]
     pub gap_lines: u32,
     /// The longest line (normalized bytes) the context rule treats as short.
-    #[arg(long, default_value_t = DEFAULT_GAP_LINE_BYTES, value_name = "BYTES")]
+    #[arg(long, default_value_t = DEFAULT_GAP_LINE_BYTES, value_name = "BYTES", help_heading = RULES)]
     pub gap_line_bytes: u32,
     /// Body rule: on sites with at least N pages, flag unique text outside the page's article
     /// body (the largest unflagged run and the runs next to it); 0: off.
-    #[arg(long, default_value_t = DEFAULT_BODY_MIN_SITE_PAGES, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_BODY_MIN_SITE_PAGES, value_name = "N", help_heading = RULES)]
     pub body_min_site_pages: u32,
     /// Flagged lines that may separate two parts of one article body.
-    #[arg(long, default_value_t = DEFAULT_BODY_GAP_LINES, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_BODY_GAP_LINES, value_name = "N", help_heading = RULES)]
     pub body_gap_lines: u32,
     /// Do not flag paywall teasers and template placeholders seen on one page only.
-    #[arg(long)]
+    #[arg(long, help_heading = RULES)]
     pub no_single_page_cues: bool,
     /// Link-list rule: flag runs of at least N unflagged short lines that are not sentences
     /// (lists of headlines, tag clouds); 0: off.
-    #[arg(long, default_value_t = chaff::flag::DEFAULT_LIST_RUN_LINES, value_name = "N")]
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_LIST_RUN_LINES, value_name = "N", help_heading = RULES)]
     pub list_run_lines: u32,
     /// Protection rule: keep lines of prose that recur on at most N documents outside the
     /// site's template (copied articles, quotes); 0: off.
-    #[arg(long, default_value_t = chaff::flag::DEFAULT_PROTECT_MAX_DOCS, value_name = "N")]
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_PROTECT_MAX_DOCS, value_name = "N", help_heading = RULES)]
     pub protect_max_docs: u32,
     /// The shortest line (normalized bytes) the protection rule treats as prose.
-    #[arg(long, default_value_t = chaff::flag::DEFAULT_PROTECT_MIN_BYTES, value_name = "BYTES")]
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_PROTECT_MIN_BYTES, value_name = "BYTES", help_heading = RULES)]
     pub protect_min_bytes: u32,
     /// Do not keep the page's headline (a line the first line, the HTML title, holds) nor flag
     /// the first line that repeats it.
-    #[arg(long)]
+    #[arg(long, help_heading = RULES)]
     pub no_keep_title: bool,
     /// Teaser-list rule: flag runs of at least N unflagged pairs of a title and a one-sentence
     /// summary (index pages, "more stories" boxes); 0: off.
-    #[arg(long, default_value_t = chaff::flag::DEFAULT_TEASER_PAIRS, value_name = "N")]
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_TEASER_PAIRS, value_name = "N", help_heading = RULES)]
     pub teaser_pairs: u32,
     /// Related-heading rule: flag a related-links heading ("Related Stories", "Most read") and
     /// up to N title-like lines under it; 0: off.
-    #[arg(long, default_value_t = chaff::flag::DEFAULT_RELATED_HEADING_LINES, value_name = "N")]
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_RELATED_HEADING_LINES, value_name = "N", help_heading = RULES)]
     pub related_heading_lines: u32,
     /// Time-stamp rule: flag runs of at least N unflagged lines ending with a relative time
     /// ("2 hrs ago"); 0: off.
-    #[arg(long, default_value_t = chaff::flag::DEFAULT_TIME_AGO_LINES, value_name = "N")]
+    #[arg(long, default_value_t = chaff::flag::DEFAULT_TIME_AGO_LINES, value_name = "N", help_heading = RULES)]
     pub time_ago_lines: u32,
     /// Do not flag comment threads (from a comment heading such as "12 Comments" or "Leave a
     /// Reply" below the article to the end of the page).
-    #[arg(long)]
+    #[arg(long, help_heading = RULES)]
     pub no_comment_threads: bool,
     /// Do not flag picture captions ending with their credit ("… (Image: Getty)") nor credit
     /// lines ("Photo: Jane Doe, AP").
-    #[arg(long)]
+    #[arg(long, help_heading = RULES)]
     pub no_captions: bool,
     /// Do not flag copyright notices ("© 2024 Gazette Media", "All rights reserved").
-    #[arg(long)]
+    #[arg(long, help_heading = RULES)]
     pub no_copyright_lines: bool,
     /// Count exact copies of a page on one site as often as they occur (by default once).
-    #[arg(long)]
+    #[arg(long, help_heading = DETECTION)]
     pub count_duplicates: bool,
     /// Do not fold case before hashing.
-    #[arg(long)]
+    #[arg(long, help_heading = DETECTION)]
     pub no_case_fold: bool,
     /// Do not fold and trim white space before hashing.
-    #[arg(long)]
+    #[arg(long, help_heading = DETECTION)]
     pub no_fold_whitespace: bool,
     /// Do not map digit runs to one digit class before hashing.
-    #[arg(long)]
+    #[arg(long, help_heading = DETECTION)]
     pub no_digit_class: bool,
     /// Hash at most this many bytes of a line (its bytes stay whole in the outputs).
-    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES", help_heading = MEMORY_AND_LIMITS)]
     pub max_line_bytes: usize,
     /// Hash and flag only the whole lines within this many bytes of a document; the rest is
     /// kept text (its bytes stay whole in the outputs).
-    #[arg(long, default_value_t = DEFAULT_MAX_DOC_BYTES, value_name = "BYTES")]
+    #[arg(long, default_value_t = DEFAULT_MAX_DOC_BYTES, value_name = "BYTES", help_heading = MEMORY_AND_LIMITS)]
     pub max_doc_bytes: usize,
 }
 
@@ -225,11 +234,11 @@ pub struct MemoryArgs {
     /// merged from there, duplicate detection keeps signatures on disk past a quarter of it,
     /// and each page's flagged and classified result waits for the last pass in a temporary
     /// file. The outputs stay the same. Default: no cap, everything in memory.
-    #[arg(long, value_parser = size, value_name = "SIZE")]
+    #[arg(long, value_parser = size, value_name = "SIZE", help_heading = MEMORY_AND_LIMITS)]
     pub max_memory: Option<u64>,
     /// Folder for what is spilled under --max-memory (default: the system's temporary
     /// folder); it must exist. What goes there is removed at the end, and on error.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = MEMORY_AND_LIMITS)]
     pub temp_dir: Option<PathBuf>,
 }
 
@@ -248,27 +257,27 @@ fn size(text: &str) -> Result<u64, String> {
 #[derive(Debug, Args)]
 pub struct DedupArgs {
     /// Do not look for duplicate documents (saves one pass over the input).
-    #[arg(long)]
+    #[arg(long, help_heading = DUPLICATES)]
     pub no_dedup: bool,
     /// Two documents are near duplicates when the estimated Jaccard similarity of their
     /// content shingles is at least this (0 to 1).
-    #[arg(long, default_value_t = DEFAULT_NEAR_THRESHOLD, value_name = "J")]
+    #[arg(long, default_value_t = DEFAULT_NEAR_THRESHOLD, value_name = "J", help_heading = DUPLICATES)]
     pub near_threshold: f64,
     /// Words per shingle.
-    #[arg(long, default_value_t = DEFAULT_SHINGLE_WORDS, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_SHINGLE_WORDS, value_name = "N", help_heading = DUPLICATES)]
     pub dedup_words: usize,
     /// MinHash permutations per document (4 bytes each).
-    #[arg(long, default_value_t = DEFAULT_PERMUTATIONS, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_PERMUTATIONS, value_name = "N", help_heading = DUPLICATES)]
     pub dedup_permutations: usize,
     /// LSH bands (must divide the permutations).
-    #[arg(long, default_value_t = DEFAULT_BANDS, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_BANDS, value_name = "N", help_heading = DUPLICATES)]
     pub dedup_bands: usize,
     /// A flagged line still counts as content when it stands on at most this many documents
     /// (the copies of one article).
-    #[arg(long, default_value_t = DEFAULT_MAX_COPIES, value_name = "N")]
+    #[arg(long, default_value_t = DEFAULT_MAX_COPIES, value_name = "N", help_heading = DUPLICATES)]
     pub max_copies: u32,
     /// Compare raw text, boilerplate included (what MinHash on raw text does; for comparison).
-    #[arg(long)]
+    #[arg(long, help_heading = DUPLICATES)]
     pub dedup_raw_text: bool,
 }
 

@@ -21,15 +21,15 @@ use super::ExitStatus;
     --annotations 0.spans.jsonl   # … and 1, 2")]
 pub struct Args {
     /// Counts files (`chaff merge` output; several partitions or unmerged shards are summed).
-    #[arg(long, required = true, value_name = "COUNTS")]
+    #[arg(long, required = true, value_name = "COUNTS", help_heading = super::args::INPUT)]
     pub counts: Vec<PathBuf>,
     /// The learned file of every shard (`chaff learn` output), in the corpus's input order.
-    #[arg(long, required = true, value_name = "LEARNED")]
+    #[arg(long, required = true, value_name = "LEARNED", help_heading = super::args::INPUT)]
     pub learned: Vec<PathBuf>,
     #[command(flatten)]
     pub memory: MemoryArgs,
     /// The clusters file to write.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub output: PathBuf,
 }
 

@@ -23,7 +23,7 @@ pub struct Args {
     #[command(flatten)]
     pub memory: MemoryArgs,
     /// The counts file to write.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub output: PathBuf,
 }
 

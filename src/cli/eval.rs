@@ -22,24 +22,24 @@ pub struct Args {
     #[command(flatten)]
     pub detect: DetectArgs,
     /// Field holding the gold main text.
-    #[arg(long, default_value = "gold_main", value_name = "NAME")]
+    #[arg(long, default_value = "gold_main", value_name = "NAME", help_heading = super::args::INPUT)]
     pub gold_field: String,
     /// Field listing strings that must be kept; of those present in a page's text, the share
     /// kept whole is reported.
-    #[arg(long, default_value = "gold_with", value_name = "NAME")]
+    #[arg(long, default_value = "gold_with", value_name = "NAME", help_heading = super::args::INPUT)]
     pub gold_with_field: String,
     /// Field listing strings that must be dropped; of those present in a page's text, the
     /// share dropped whole is reported.
-    #[arg(long, default_value = "gold_without", value_name = "NAME")]
+    #[arg(long, default_value = "gold_without", value_name = "NAME", help_heading = super::args::INPUT)]
     pub gold_without_field: String,
     /// Sites with at least this many pages are also scored together.
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    #[arg(long, default_value_t = 5, value_name = "N", help_heading = super::args::OUTPUTS)]
     pub min_site_pages: u64,
     /// Pages listed with their misses and false alarms.
-    #[arg(long, default_value_t = 5, value_name = "N")]
+    #[arg(long, default_value_t = 5, value_name = "N", help_heading = super::args::OUTPUTS)]
     pub worst: usize,
     /// Print JSON instead of a table.
-    #[arg(long)]
+    #[arg(long, help_heading = super::args::OUTPUTS)]
     pub json: bool,
 }
 

@@ -17,24 +17,24 @@ use super::ExitStatus;
     chaff scan crawl/")]
 pub struct Args {
     /// Folder to write into (created if missing).
-    #[arg(value_name = "OUT_DIR")]
+    #[arg(value_name = "OUT_DIR", help_heading = super::args::OUTPUTS)]
     pub out: PathBuf,
     /// Total size: bytes, or with a K, M, G suffix (powers of 1024).
-    #[arg(long, default_value = "64M", value_parser = size, value_name = "SIZE")]
+    #[arg(long, default_value = "64M", value_parser = size, value_name = "SIZE", help_heading = super::args::OUTPUTS)]
     pub size: u64,
     /// Number of sites.
-    #[arg(long, default_value_t = 1000, value_name = "N")]
+    #[arg(long, default_value_t = 1000, value_name = "N", help_heading = super::args::OUTPUTS)]
     pub sites: usize,
     /// Random seed.
-    #[arg(long, default_value_t = 0, value_name = "S")]
+    #[arg(long, default_value_t = 0, value_name = "S", help_heading = super::args::OUTPUTS)]
     pub seed: u64,
     /// jsonl: shard-NNNNN.jsonl files (id, url, site, text); txt: a folder per site, a .txt
     /// per page; warc: shard-NNNNN.warc files of HTML response records; parquet:
     /// shard-NNNNN.parquet files, the JSONL shards converted (same columns, Snappy).
-    #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "txt", "warc", "parquet"])]
+    #[arg(long, default_value = "jsonl", value_parser = ["jsonl", "txt", "warc", "parquet"], help_heading = super::args::OUTPUTS)]
     pub format: String,
     /// Bytes per shard (shards are written in parallel).
-    #[arg(long, default_value = "64M", value_parser = size, value_name = "SIZE")]
+    #[arg(long, default_value = "64M", value_parser = size, value_name = "SIZE", help_heading = super::args::OUTPUTS)]
     pub shard_size: u64,
 }
 

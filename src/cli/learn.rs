@@ -22,12 +22,12 @@ use super::ExitStatus;
     --learned 2.learned shard-0/ --annotations 0.spans.jsonl")]
 pub struct Args {
     /// Counts files (`chaff merge` output; several partitions or unmerged shards are summed).
-    #[arg(long, required = true, value_name = "COUNTS")]
+    #[arg(long, required = true, value_name = "COUNTS", help_heading = super::args::INPUT)]
     pub counts: Vec<PathBuf>,
     #[command(flatten)]
     pub pass: PassArgs,
     /// The learned file to write.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub output: PathBuf,
 }
 

@@ -13,13 +13,13 @@ use super::ExitStatus;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Counts files written by `chaff count` or `chaff merge`.
-    #[arg(required = true, value_name = "COUNTS")]
+    #[arg(required = true, value_name = "COUNTS", help_heading = super::args::INPUT)]
     pub inputs: Vec<PathBuf>,
     /// The counts file to write.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub output: PathBuf,
     /// Keep only hash partition I of N (0-based), e.g. `--partition 2/8`.
-    #[arg(long, value_name = "I/N", value_parser = parse_partition)]
+    #[arg(long, value_name = "I/N", value_parser = parse_partition, help_heading = super::args::INPUT)]
     pub partition: Option<(u64, u64)>,
 }
 

@@ -14,16 +14,16 @@ use super::ExitStatus;
     chaff restore clean.jsonl removed.jsonl -o restored.jsonl")]
 pub struct Args {
     /// The `--clean` output of a scan or mark (JSONL).
-    #[arg(value_name = "CLEAN")]
+    #[arg(value_name = "CLEAN", help_heading = super::args::INPUT)]
     pub clean: PathBuf,
     /// The `--removed` output of the same run.
-    #[arg(value_name = "REMOVED")]
+    #[arg(value_name = "REMOVED", help_heading = super::args::INPUT)]
     pub removed: PathBuf,
     /// The restored records (JSONL; `-` for standard output).
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub output: PathBuf,
     /// The text field the scan read (`--text-field`; a dotted path reaches into objects).
-    #[arg(long, default_value = "text", value_name = "NAME")]
+    #[arg(long, default_value = "text", value_name = "NAME", help_heading = super::args::INPUT)]
     pub text_field: String,
 }
 

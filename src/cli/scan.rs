@@ -25,47 +25,47 @@ pub struct Args {
     #[command(flatten)]
     pub pass: PassArgs,
     /// Write the report as JSON.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub report: Option<PathBuf>,
     /// Write the report as one self-contained HTML page (summary, charts, the template
     /// catalogue, example pages with their spans highlighted); it works offline.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub html: Option<PathBuf>,
     /// Write the summary and the template catalogue as GitHub-flavoured Markdown, for a pull
     /// request or an issue.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub markdown: Option<PathBuf>,
     /// Write one JSON object per document with its spans, in input order.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub annotations: Option<PathBuf>,
     /// Write the documents as JSONL with boilerplate spans removed, other fields kept. For
     /// Parquet inputs and a folder or a `.parquet` name: Parquet, the inputs' schema and
     /// other columns unchanged (into a folder, one file per input).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub clean: Option<PathBuf>,
     /// Write what --clean removed (with offsets), so that both give back the input.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = super::args::OUTPUTS)]
     pub removed: Option<PathBuf>,
     /// Write dolma attribute files (one per input file, `DIR/NAME/<path after documents/>`)
     /// with the spans in characters, for `dolma mix`'s span replacement.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", help_heading = super::args::OUTPUTS)]
     pub attributes: Option<PathBuf>,
     /// The attribute name: the folder under --attributes and the keys' prefix
     /// (`chaff__boilerplate`).
-    #[arg(long, default_value = chaff::output::dolma::DEFAULT_ATTRIBUTE_NAME, value_name = "NAME")]
+    #[arg(long, default_value = chaff::output::dolma::DEFAULT_ATTRIBUTE_NAME, value_name = "NAME", help_heading = super::args::OUTPUTS)]
     pub attribute_name: String,
     /// Leave every duplicate but its cluster's representative out of --clean; --removed
     /// then holds the whole record of each one dropped, with `duplicate_of`.
-    #[arg(long)]
+    #[arg(long, help_heading = super::args::OUTPUTS)]
     pub drop_duplicates: bool,
     /// Rows of the recurring-span catalogue in the JSON report.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    #[arg(long, default_value_t = 100, value_name = "N", help_heading = super::args::OUTPUTS)]
     pub top: usize,
     /// Rows of the span table in the printed summary.
-    #[arg(long, default_value_t = 15, value_name = "N")]
+    #[arg(long, default_value_t = 15, value_name = "N", help_heading = super::args::OUTPUTS)]
     pub show: usize,
     /// Print no summary (it goes to stderr when an output is `-`, standard output).
-    #[arg(long)]
+    #[arg(long, help_heading = super::args::OUTPUTS)]
     pub no_summary: bool,
 }
 
