@@ -22,10 +22,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use crate::doc::InputProblem;
 use crate::doc::{DocId, Document};
+pub use crate::doc::{InputProblem, SkipReason, SkippedFile};
 
-pub use walk::expand;
+pub use walk::{expand, Expanded};
 
 /// How a file's records are laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -40,6 +40,9 @@ pub enum Format {
     /// One document per row (`.parquet`); see [`parquet`](self::parquet) (cargo feature
     /// `parquet`).
     Parquet,
+    /// One HTML page per file (`.html`, `.htm`, `.xhtml`), turned into text lines as a WARC
+    /// response is (see [`html`](self::html)).
+    Html,
 }
 
 /// Which JSON fields hold what. Dotted names reach into nested objects (`metadata.url`).
@@ -203,10 +206,14 @@ impl Corpus {
                         warc::WarcReader::new(file, reader, skipped).with_max_record_bytes(max),
                     );
                 }
+                let max = self.config.max_record_bytes;
                 match file.format {
-                    Format::Text | Format::Warc | Format::Parquet => Box::new(
-                        text_file::TextFileReader::new(file, reader, self.config.max_record_bytes),
-                    ),
+                    Format::Text | Format::Warc | Format::Parquet => {
+                        Box::new(text_file::TextFileReader::new(file, reader, max))
+                    }
+                    Format::Html => {
+                        Box::new(text_file::TextFileReader::new(file, reader, max).html())
+                    }
                     Format::Jsonl => {
                         Box::new(jsonl::JsonlReader::new(file, reader, Arc::clone(&self.config)))
                     }
