@@ -21,6 +21,14 @@ pub const BUFFER_BYTES: usize = 64 * 1024;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
+/// Whether a stream starts with a zstd frame: a data frame, or a skippable frame (magic
+/// 0x184D2A50 to 0x184D2A5F, little-endian), which `pzstd` writes first to index its parallel
+/// frames and other tools use for metadata. The decoder steps over skippable frames.
+fn is_zstd(head: &[u8]) -> bool {
+    head.starts_with(&ZSTD_MAGIC)
+        || (head.len() >= 4 && head[0] & 0xf0 == 0x50 && head[1..4] == [0x2a, 0x4d, 0x18])
+}
+
 /// Counts the raw bytes read from a file (for progress).
 struct Counting<R> {
     inner: R,
@@ -118,7 +126,7 @@ pub fn wrap_capped<R: Read + Send + 'static>(
         let decoder = flate2::bufread::MultiGzDecoder::new(raw);
         let guard = RatioGuard { inner: decoder, compressed, out: 0, max_ratio, floor };
         Ok(Box::new(BufReader::with_capacity(BUFFER_BYTES, guard)))
-    } else if head.starts_with(&ZSTD_MAGIC) {
+    } else if is_zstd(head) {
         let decoder = zstd::stream::read::Decoder::with_buffer(raw)?;
         let guard = RatioGuard { inner: decoder, compressed, out: 0, max_ratio, floor };
         Ok(Box::new(BufReader::with_capacity(BUFFER_BYTES, guard)))
@@ -235,6 +243,23 @@ mod tests {
         assert_eq!(read_all(text.clone()), text);
         assert_eq!(read_all(gz), text);
         assert_eq!(read_all(zst), text);
+    }
+
+    /// A skippable frame first (what `pzstd` writes), then data frames with one more
+    /// skippable frame between them: every frame magic is sniffed, the data read whole.
+    #[test]
+    fn zstd_with_skippable_frames_reads_whole() {
+        let skippable = |n: u8, payload: &[u8]| {
+            let mut f = vec![0x50 + n, 0x2a, 0x4d, 0x18];
+            f.extend((payload.len() as u32).to_le_bytes());
+            f.extend(payload);
+            f
+        };
+        let mut bytes = skippable(0, &[0; 12]);
+        bytes.extend(zstd::encode_all(&b"a\n"[..], 3).unwrap());
+        bytes.extend(skippable(0xf, b"meta"));
+        bytes.extend(zstd::encode_all(&b"b\n"[..], 3).unwrap());
+        assert_eq!(read_all(bytes), b"a\nb\n");
     }
 
     #[test]

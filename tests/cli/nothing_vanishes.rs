@@ -187,3 +187,25 @@ fn folder_of_html_pages_is_one_document_per_page() {
     check_restores(&run, 2, 2, "Harbour Post\nCafé reopens on the quay.\n".as_bytes());
     assert_eq!(u(&run.report["totals"], "skipped_files"), 0);
 }
+
+/// A zstd file that opens with a skippable frame (what `pzstd` writes: magic 0x184D2A50 to
+/// 0x184D2A5F little-endian, a length, a payload) is zstd, not text: its records are read.
+#[test]
+fn zstd_opening_with_a_skippable_frame_is_read() {
+    let t = CliTest::new();
+    let records: String =
+        (1..=3).map(|n| jsonl_line(serde_json::json!({"id": n, "text": page(n)}))).collect();
+    // pzstd's own first frame: magic 0x184D2A50, 4 bytes of payload (the compressed size of
+    // the frame that follows).
+    let frame = crate::zstd(records.as_bytes());
+    let mut bytes = vec![0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0];
+    bytes.extend((frame.len() as u32).to_le_bytes());
+    bytes.extend(&frame);
+    let input = t.write("in/feed.jsonl.zst", &bytes);
+    let run = scan(&t, &[&input], &[], 0);
+    assert_eq!(run.stderr, "");
+    assert_eq!(u(&run.report["totals"], "documents"), 3);
+    for n in 0..3 {
+        check_restores(&run, n, n, page(n + 1).as_bytes());
+    }
+}
