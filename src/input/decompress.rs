@@ -123,7 +123,7 @@ pub fn wrap_capped<R: Read + Send + 'static>(
     let mut raw = BufReader::with_capacity(BUFFER_BYTES, counted);
     let head = raw.fill_buf()?;
     if head.starts_with(&GZIP_MAGIC) {
-        let decoder = flate2::bufread::MultiGzDecoder::new(raw);
+        let decoder = super::gzip::GzipMembers::new(raw);
         let guard = RatioGuard { inner: decoder, compressed, out: 0, max_ratio, floor };
         Ok(Box::new(BufReader::with_capacity(BUFFER_BYTES, guard)))
     } else if is_zstd(head) {

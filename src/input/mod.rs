@@ -6,6 +6,7 @@
 //! problem, not an error: it is reported and the reader goes on with the next one.
 
 pub mod decompress;
+pub mod gzip;
 pub mod html;
 pub mod jsonl;
 #[cfg(feature = "parquet")]
@@ -196,28 +197,58 @@ impl Corpus {
             )))),
             Ok(mut reader) => {
                 // A file named directly is JSONL when its name says nothing; it is WARC when
-                // it starts like one.
+                // it starts like one. A read error met peeking is reported here: a corrupt
+                // first gzip member, stepped over, is said once, and the file read on.
+                let mut peeked = None;
                 let warc = file.format == Format::Warc
-                    || (file.format == Format::Jsonl && reader.fill_buf().is_ok_and(warc::is_warc));
-                if warc {
-                    let skipped = Arc::clone(&self.skipped_records);
-                    let max = self.config.max_record_bytes;
-                    return Box::new(
-                        warc::WarcReader::new(file, reader, skipped).with_max_record_bytes(max),
-                    );
+                    || (file.format == Format::Jsonl
+                        && match reader.fill_buf() {
+                            Ok(head) => warc::is_warc(head),
+                            Err(e) => {
+                                let problem = InputProblem::new(
+                                    &file.display,
+                                    1,
+                                    0,
+                                    format!("read failed: {e}"),
+                                );
+                                if !gzip::is_resumable(&e) {
+                                    return Box::new(std::iter::once(Err(problem)));
+                                }
+                                peeked = Some(problem);
+                                reader.fill_buf().is_ok_and(warc::is_warc)
+                            }
+                        });
+                let rest = self.open_reader(file, reader, warc);
+                match peeked {
+                    Some(p) => Box::new(std::iter::once(Err(p)).chain(rest)),
+                    None => rest,
                 }
-                let max = self.config.max_record_bytes;
-                match file.format {
-                    Format::Text | Format::Warc | Format::Parquet => {
-                        Box::new(text_file::TextFileReader::new(file, reader, max))
-                    }
-                    Format::Html => {
-                        Box::new(text_file::TextFileReader::new(file, reader, max).html())
-                    }
-                    Format::Jsonl => {
-                        Box::new(jsonl::JsonlReader::new(file, reader, Arc::clone(&self.config)))
-                    }
-                }
+            }
+        }
+    }
+
+    /// The reader of an opened file, by its format.
+    fn open_reader(
+        &self,
+        file: InputFile,
+        reader: Box<dyn BufRead + Send>,
+        warc: bool,
+    ) -> Box<dyn Iterator<Item = Item> + Send> {
+        if warc {
+            let skipped = Arc::clone(&self.skipped_records);
+            let max = self.config.max_record_bytes;
+            return Box::new(
+                warc::WarcReader::new(file, reader, skipped).with_max_record_bytes(max),
+            );
+        }
+        let max = self.config.max_record_bytes;
+        match file.format {
+            Format::Text | Format::Warc | Format::Parquet => {
+                Box::new(text_file::TextFileReader::new(file, reader, max))
+            }
+            Format::Html => Box::new(text_file::TextFileReader::new(file, reader, max).html()),
+            Format::Jsonl => {
+                Box::new(jsonl::JsonlReader::new(file, reader, Arc::clone(&self.config)))
             }
         }
     }

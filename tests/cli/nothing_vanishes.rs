@@ -209,3 +209,54 @@ fn zstd_opening_with_a_skippable_frame_is_read() {
         check_restores(&run, n, n, page(n + 1).as_bytes());
     }
 }
+
+/// A WET record (a `conversion`, taken as it is) holding `text`.
+fn wet_record(n: usize, text: &str) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: https://harbourpost.example/{n}\r\n\
+         WARC-Record-ID: <urn:uuid:{n}>\r\nWARC-Date: 2024-06-0{n}T00:00:00Z\r\n\
+         Content-Type: text/plain\r\nContent-Length: {}\r\n\r\n",
+        text.len()
+    )
+    .into_bytes();
+    r.extend_from_slice(text.as_bytes());
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+/// A `.warc.gz` of three members (one record each) whose middle member's deflate bytes are
+/// corrupted: one problem naming the file, the record and the compressed bytes skipped; the
+/// records on both sides kept. (flate2's multi-member decoder stopped at the corrupt member,
+/// and lost every record after it.)
+#[test]
+fn corrupt_gzip_member_in_a_warc_gz_costs_only_its_record() {
+    let t = CliTest::new();
+    let members: Vec<Vec<u8>> = (1..=3).map(|n| gzip(&wet_record(n, &page(n)))).collect();
+    let mut bad = members[1].clone();
+    // Past the 10-byte header, inside the deflate data.
+    for byte in &mut bad[10..30] {
+        *byte ^= 0xa5;
+    }
+    let start = members[0].len();
+    let end = start + bad.len();
+    let input = t.write("crawl.warc.gz", [members[0].clone(), bad, members[2].clone()].concat());
+    let run = scan(&t, &[&input], &[], 2);
+    let first_record = wet_record(1, &page(1)).len();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "chaff: {}: record 2 (byte {first_record}): read failed: corrupt gzip member at \
+             compressed bytes {start}..{end} (invalid deflate data: deflate decompression error); \
+             {} compressed bytes skipped, reading resumed at the next member\n",
+            input.display(),
+            end - start
+        )
+    );
+    assert_eq!(u(&run.report["totals"], "documents"), 2);
+    assert_eq!(u(&run.report["totals"], "problems"), 1);
+    let ids: Vec<&Value> = run.annotations.iter().map(|a| &a["id"]).collect();
+    assert_eq!(ids, [&Value::from("<urn:uuid:1>"), &Value::Null, &Value::from("<urn:uuid:3>")]);
+    assert_eq!(run.removed[1]["dropped"], "error");
+    check_restores(&run, 0, 0, page(1).as_bytes());
+    check_restores(&run, 1, 2, page(3).as_bytes());
+}
