@@ -84,7 +84,7 @@ impl Input {
         let config = GenConfig { size, sites: SITES, seed: SEED, ..GenConfig::default() };
         let summary = generate(dir.path(), &config).expect("generating the input");
         let paths = vec![dir.path().to_path_buf()];
-        let (files, problems) = expand(&paths);
+        let chaff::input::Expanded { files, problems, .. } = expand(&paths);
         assert!(problems.is_empty(), "{problems:?}");
         let on_disk: u64 = files
             .iter()

@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if paths.is_empty() {
         return Err("usage: count_memory [--max-memory SIZE] [--site-field NAME] PATH...".into());
     }
-    let (files, _) = chaff::input::expand(&paths);
+    let files = chaff::input::expand(&paths).files;
     let start = Instant::now();
     let table = chaff::pipeline::count_table(&files, &config, &NoProgress);
     let counted = start.elapsed();

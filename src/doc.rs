@@ -64,3 +64,32 @@ impl InputProblem {
         }
     }
 }
+
+/// A file that a folder walk passed over, and why: listed in the report, so that no file of
+/// an input folder leaves the run without a word.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SkippedFile {
+    /// The file (or hidden folder) as found under the folder the user named.
+    pub file: String,
+    pub reason: SkipReason,
+}
+
+/// Why a file was not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Its name ends in no extension chaff reads (`.tsv`, `.pdf`, `README`).
+    UnknownFormat,
+    /// A hidden entry (its name starts with `.`): a file, or a folder with all it holds.
+    Hidden,
+}
+
+impl SkipReason {
+    /// What the summary says of files skipped for this reason.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::UnknownFormat => "not in a format chaff reads",
+            SkipReason::Hidden => "hidden",
+        }
+    }
+}

@@ -11,7 +11,7 @@ use chaff::result::DocSink;
 
 /// The input files as the scan will read them (folders expanded, names applied).
 fn input_files(paths: &[PathBuf], config: &ScanConfig) -> Vec<InputFile> {
-    let (mut files, _) = chaff::input::expand(paths);
+    let mut files = chaff::input::expand(paths).files;
     config.read.rename(&mut files);
     files
 }

@@ -21,6 +21,14 @@ pub const BUFFER_BYTES: usize = 64 * 1024;
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
+/// Whether a stream starts with a zstd frame: a data frame, or a skippable frame (magic
+/// 0x184D2A50 to 0x184D2A5F, little-endian), which `pzstd` writes first to index its parallel
+/// frames and other tools use for metadata. The decoder steps over skippable frames.
+fn is_zstd(head: &[u8]) -> bool {
+    head.starts_with(&ZSTD_MAGIC)
+        || (head.len() >= 4 && head[0] & 0xf0 == 0x50 && head[1..4] == [0x2a, 0x4d, 0x18])
+}
+
 /// Counts the raw bytes read from a file (for progress).
 struct Counting<R> {
     inner: R,
@@ -115,26 +123,103 @@ pub fn wrap_capped<R: Read + Send + 'static>(
     let mut raw = BufReader::with_capacity(BUFFER_BYTES, counted);
     let head = raw.fill_buf()?;
     if head.starts_with(&GZIP_MAGIC) {
-        let decoder = flate2::bufread::MultiGzDecoder::new(raw);
+        let decoder = super::gzip::GzipMembers::new(raw);
         let guard = RatioGuard { inner: decoder, compressed, out: 0, max_ratio, floor };
         Ok(Box::new(BufReader::with_capacity(BUFFER_BYTES, guard)))
-    } else if head.starts_with(&ZSTD_MAGIC) {
+    } else if is_zstd(head) {
         let decoder = zstd::stream::read::Decoder::with_buffer(raw)?;
         let guard = RatioGuard { inner: decoder, compressed, out: 0, max_ratio, floor };
         Ok(Box::new(BufReader::with_capacity(BUFFER_BYTES, guard)))
+    } else if let Some(e) = unread_compression_by_magic(head) {
+        Err(e)
     } else {
         Ok(Box::new(raw))
     }
 }
 
-/// The file name with any compression suffix removed, for choosing a format by extension.
+/// Suffixes of the compressions chaff reads, matched without regard to case.
+const READ_SUFFIXES: [&str; 4] = [".gz", ".gzip", ".zst", ".zstd"];
+
+/// Compressions chaff recognises but does not read: by suffix, and by magic bytes (with the
+/// command that undoes them). A file in one of them would otherwise be read as text, or left
+/// out of a folder without a word.
+const UNREAD: &[Unread] = &[
+    Unread { name: "bzip2", suffixes: &[".bz2", ".bzip2"], magic: b"BZh", command: "bunzip2 -k" },
+    Unread { name: "xz", suffixes: &[".xz"], magic: b"\xfd7zXZ\0", command: "unxz -k" },
+    Unread { name: "lzma", suffixes: &[".lzma"], magic: b"", command: "unlzma -k" },
+    Unread { name: "lz4", suffixes: &[".lz4"], magic: b"\x04\x22\x4d\x18", command: "lz4 -d" },
+    Unread { name: "brotli", suffixes: &[".br"], magic: b"", command: "brotli -d" },
+    Unread { name: "zip", suffixes: &[".zip"], magic: b"PK\x03\x04", command: "unzip" },
+    Unread { name: "7z", suffixes: &[".7z"], magic: b"7z\xbc\xaf\x27\x1c", command: "7z x" },
+];
+
+/// A compression chaff does not read.
+struct Unread {
+    name: &'static str,
+    suffixes: &'static [&'static str],
+    /// Empty when the format has none (brotli).
+    magic: &'static [u8],
+    command: &'static str,
+}
+
+impl Unread {
+    fn error(&self) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::Unsupported,
+            format!(
+                "compressed with {}, which chaff does not read; decompress it first ({})",
+                self.name, self.command
+            ),
+        )
+    }
+}
+
+/// Whether a name ends with `suffix`, ignoring ASCII case.
+fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {
+    name.len() >= suffix.len()
+        && name.is_char_boundary(name.len() - suffix.len())
+        && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// The file name with any compression suffix removed (`.gz`, `.zst`, and those chaff does not
+/// read, `.bz2`, `.xz` …), matched without regard to case, for choosing a format by extension.
 pub fn strip_compression_suffix(name: &str) -> &str {
-    for suffix in [".gz", ".gzip", ".zst", ".zstd"] {
-        if let Some(stem) = name.strip_suffix(suffix) {
-            return stem;
+    let known = UNREAD.iter().flat_map(|u| u.suffixes.iter());
+    for suffix in READ_SUFFIXES.iter().chain(known) {
+        if ends_with_ignore_case(name, suffix) {
+            return &name[..name.len() - suffix.len()];
         }
     }
     name
+}
+
+/// The error a file named for a compression chaff does not read gives (`a.jsonl.bz2`).
+pub fn unread_compression_by_name(name: &str) -> Option<io::Error> {
+    UNREAD
+        .iter()
+        .find(|u| u.suffixes.iter().any(|s| ends_with_ignore_case(name, s)))
+        .map(Unread::error)
+}
+
+/// The error a stream starting with the magic bytes of a compression chaff does not read gives.
+/// bzip2's `BZh` must be followed by a block size digit and the block magic (π in BCD), so
+/// that no text file is taken for one; lzma and brotli have no magic and go by name only.
+fn unread_compression_by_magic(head: &[u8]) -> Option<io::Error> {
+    UNREAD
+        .iter()
+        .find(|u| {
+            !u.magic.is_empty()
+                && head.starts_with(u.magic)
+                && match u.name {
+                    "bzip2" => {
+                        head.len() >= 10
+                            && (b'1'..=b'9').contains(&head[3])
+                            && head[4..10] == [0x31, 0x41, 0x59, 0x26, 0x53, 0x59]
+                    }
+                    _ => true,
+                }
+        })
+        .map(Unread::error)
 }
 
 #[cfg(test)]
@@ -158,6 +243,23 @@ mod tests {
         assert_eq!(read_all(text.clone()), text);
         assert_eq!(read_all(gz), text);
         assert_eq!(read_all(zst), text);
+    }
+
+    /// A skippable frame first (what `pzstd` writes), then data frames with one more
+    /// skippable frame between them: every frame magic is sniffed, the data read whole.
+    #[test]
+    fn zstd_with_skippable_frames_reads_whole() {
+        let skippable = |n: u8, payload: &[u8]| {
+            let mut f = vec![0x50 + n, 0x2a, 0x4d, 0x18];
+            f.extend((payload.len() as u32).to_le_bytes());
+            f.extend(payload);
+            f
+        };
+        let mut bytes = skippable(0, &[0; 12]);
+        bytes.extend(zstd::encode_all(&b"a\n"[..], 3).unwrap());
+        bytes.extend(skippable(0xf, b"meta"));
+        bytes.extend(zstd::encode_all(&b"b\n"[..], 3).unwrap());
+        assert_eq!(read_all(bytes), b"a\nb\n");
     }
 
     #[test]

@@ -271,8 +271,10 @@ impl Iterator for JsonlReader {
                 }
                 Err(e) => {
                     // A broken stream (truncated gzip, I/O error) ends the file; what was read
-                    // before it has been yielded already.
-                    self.done = true;
+                    // before it has been yielded already. After a corrupt gzip member stepped
+                    // over, reading goes on with the next member (the line it cut is lost,
+                    // and named by this problem).
+                    self.done = !super::gzip::is_resumable(&e);
                     self.line_no += 1;
                     return Some(Err(self.problem(start, format!("read failed: {e}"))));
                 }

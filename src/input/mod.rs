@@ -6,6 +6,7 @@
 //! problem, not an error: it is reported and the reader goes on with the next one.
 
 pub mod decompress;
+pub mod gzip;
 pub mod html;
 pub mod jsonl;
 #[cfg(feature = "parquet")]
@@ -22,10 +23,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use crate::doc::InputProblem;
 use crate::doc::{DocId, Document};
+pub use crate::doc::{InputProblem, SkipReason, SkippedFile};
 
-pub use walk::expand;
+pub use walk::{expand, Expanded};
 
 /// How a file's records are laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -40,6 +41,9 @@ pub enum Format {
     /// One document per row (`.parquet`); see [`parquet`](self::parquet) (cargo feature
     /// `parquet`).
     Parquet,
+    /// One HTML page per file (`.html`, `.htm`, `.xhtml`), turned into text lines as a WARC
+    /// response is (see [`html`](self::html)).
+    Html,
 }
 
 /// Which JSON fields hold what. Dotted names reach into nested objects (`metadata.url`).
@@ -197,24 +201,58 @@ impl Corpus {
             )))),
             Ok(mut reader) => {
                 // A file named directly is JSONL when its name says nothing; it is WARC when
-                // it starts like one.
+                // it starts like one. A read error met peeking is reported here: a corrupt
+                // first gzip member, stepped over, is said once, and the file read on.
+                let mut peeked = None;
                 let warc = file.format == Format::Warc
-                    || (file.format == Format::Jsonl && reader.fill_buf().is_ok_and(warc::is_warc));
-                if warc {
-                    let skipped = Arc::clone(&self.skipped_records);
-                    let max = self.config.max_record_bytes;
-                    return Box::new(
-                        warc::WarcReader::new(file, reader, skipped).with_max_record_bytes(max),
-                    );
+                    || (file.format == Format::Jsonl
+                        && match reader.fill_buf() {
+                            Ok(head) => warc::is_warc(head),
+                            Err(e) => {
+                                let problem = InputProblem::new(
+                                    &file.display,
+                                    1,
+                                    0,
+                                    format!("read failed: {e}"),
+                                );
+                                if !gzip::is_resumable(&e) {
+                                    return Box::new(std::iter::once(Err(problem)));
+                                }
+                                peeked = Some(problem);
+                                reader.fill_buf().is_ok_and(warc::is_warc)
+                            }
+                        });
+                let rest = self.open_reader(file, reader, warc);
+                match peeked {
+                    Some(p) => Box::new(std::iter::once(Err(p)).chain(rest)),
+                    None => rest,
                 }
-                match file.format {
-                    Format::Text | Format::Warc | Format::Parquet => Box::new(
-                        text_file::TextFileReader::new(file, reader, self.config.max_record_bytes),
-                    ),
-                    Format::Jsonl => {
-                        Box::new(jsonl::JsonlReader::new(file, reader, Arc::clone(&self.config)))
-                    }
-                }
+            }
+        }
+    }
+
+    /// The reader of an opened file, by its format.
+    fn open_reader(
+        &self,
+        file: InputFile,
+        reader: Box<dyn BufRead + Send>,
+        warc: bool,
+    ) -> Box<dyn Iterator<Item = Item> + Send> {
+        if warc {
+            let skipped = Arc::clone(&self.skipped_records);
+            let max = self.config.max_record_bytes;
+            return Box::new(
+                warc::WarcReader::new(file, reader, skipped).with_max_record_bytes(max),
+            );
+        }
+        let max = self.config.max_record_bytes;
+        match file.format {
+            Format::Text | Format::Warc | Format::Parquet => {
+                Box::new(text_file::TextFileReader::new(file, reader, max))
+            }
+            Format::Html => Box::new(text_file::TextFileReader::new(file, reader, max).html()),
+            Format::Jsonl => {
+                Box::new(jsonl::JsonlReader::new(file, reader, Arc::clone(&self.config)))
             }
         }
     }

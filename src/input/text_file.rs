@@ -1,8 +1,14 @@
-//! One document per file (`.txt`, `.md`, `.text`): the id is the path relative to the folder
-//! argument, the site the first folder under it.
+//! One document per file (`.txt`, `.md`, `.text`, and HTML pages `.html`, `.htm`): the id is
+//! the path relative to the folder argument, the site the first folder under it.
+//!
+//! An HTML page is decoded (a byte order mark, then a `<meta charset>`, else UTF-8) and turned
+//! into text lines by [`super::html`], exactly as a WARC response's payload is: its document
+//! is that text, and the offsets of every output and the restored text of `--clean` plus
+//! `--removed` are of that text, not of the markup.
 
 use std::io::{BufRead, Read};
 
+use super::html::{decode, html_to_text};
 use super::{site::site_of_relative_path, InputFile, InputProblem, Item};
 use crate::doc::{DocId, Document, SourceRef};
 
@@ -11,12 +17,19 @@ pub struct TextFileReader {
     file: Option<InputFile>,
     reader: Box<dyn BufRead + Send>,
     max_bytes: u64,
+    html: bool,
 }
 
 impl TextFileReader {
     /// A file longer than `max_bytes` (once decompressed) is a problem, read no further.
     pub fn new(file: InputFile, reader: Box<dyn BufRead + Send>, max_bytes: u64) -> Self {
-        TextFileReader { file: Some(file), reader, max_bytes }
+        TextFileReader { file: Some(file), reader, max_bytes, html: false }
+    }
+
+    /// Reads the file as an HTML page: its document is the page's text.
+    pub fn html(mut self) -> Self {
+        self.html = true;
+        self
     }
 }
 
@@ -42,6 +55,9 @@ impl Iterator for TextFileReader {
                 0,
                 format!("longer than {} bytes (--max-record-bytes); skipped", self.max_bytes),
             )));
+        }
+        if self.html {
+            text = html_to_text(&decode(&text, None)).into_bytes();
         }
         let id =
             if file.relative.is_empty() { file.display.clone() } else { file.relative.clone() };

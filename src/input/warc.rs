@@ -14,7 +14,10 @@
 //! truncated gzip member) is an [`InputProblem`] naming the file, the record's number (1-based,
 //! every record counted) and its byte offset in the decompressed stream. Documents read
 //! before it are kept; the reader then looks for the next line starting with `WARC/` and goes
-//! on from there, except after a read error (a broken gzip stream cannot be resumed).
+//! on from there. So it does after a corrupt gzip member, which [`super::gzip`] steps over to
+//! the next member (the problem names the compressed bytes skipped; offsets after it count
+//! the decompressed bytes read, without the lost member's); any other read error ends the
+//! file.
 
 use std::io::{self, BufRead, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,6 +50,10 @@ pub struct WarcReader {
     done: bool,
     /// A version line met while looking for the next record, not yet read as one.
     resync_line: Option<Vec<u8>>,
+    /// A corrupt gzip member was stepped over: look for the next record first.
+    resync_pending: bool,
+    /// A corrupt gzip member met while looking for the next record, to report next.
+    resync_error: Option<io::Error>,
     skipped: Arc<AtomicU64>,
     /// Records with a longer Content-Length are reported and skipped.
     max_record_bytes: u64,
@@ -80,6 +87,8 @@ impl WarcReader {
             record_no: 0,
             done: false,
             resync_line: None,
+            resync_pending: false,
+            resync_error: None,
             skipped,
             max_record_bytes: MAX_RECORD_BYTES,
         }
@@ -142,6 +151,16 @@ impl WarcReader {
 
     /// Reads the next record. `None` at the end of the file.
     fn read_record(&mut self) -> Option<Record> {
+        if let Some(e) = self.resync_error.take() {
+            return Some(self.read_failed(self.offset, e));
+        }
+        if std::mem::take(&mut self.resync_pending) {
+            match self.resync() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(e) => return Some(self.read_failed(self.offset, e)),
+            }
+        }
         let mut line = Vec::new();
         // The version line, after any blank lines between records.
         let start = loop {
@@ -157,9 +176,8 @@ impl WarcReader {
                 Ok(_) if line.trim_ascii().is_empty() => continue,
                 Ok(_) => break start,
                 Err(e) => {
-                    self.done = true;
                     self.record_no += 1;
-                    return Some(Record::Problem(self.problem(start, format!("read failed: {e}"))));
+                    return Some(self.read_failed(start, e));
                 }
             }
         };
@@ -177,10 +195,7 @@ impl WarcReader {
                     self.problem(start, "file ends inside a record header"),
                 ));
             }
-            Err(HeaderError::Io(e)) => {
-                self.done = true;
-                return Some(Record::Problem(self.problem(start, format!("read failed: {e}"))));
-            }
+            Err(HeaderError::Io(e)) => return Some(self.read_failed(start, e)),
             Err(HeaderError::Malformed(why)) => return Some(self.bad_record(start, why)),
         };
         let length = match header.get("content-length") {
@@ -214,12 +229,20 @@ impl WarcReader {
                     )));
                 }
             }
-            Err(e) => {
-                self.done = true;
-                return Some(Record::Problem(self.problem(start, format!("read failed: {e}"))));
-            }
+            Err(e) => return Some(self.read_failed(start, e)),
         }
         Some(self.record(start, &header, block))
+    }
+
+    /// Reports a read error. After a corrupt gzip member that was stepped over, the next
+    /// record is looked for in what follows; any other read error ends the file.
+    fn read_failed(&mut self, start: u64, e: io::Error) -> Record {
+        if super::gzip::is_resumable(&e) {
+            self.resync_pending = true;
+        } else {
+            self.done = true;
+        }
+        Record::Problem(self.problem(start, format!("read failed: {e}")))
     }
 
     /// Reports a malformed record and looks for the next one.
@@ -228,6 +251,8 @@ impl WarcReader {
         match self.resync() {
             Ok(true) => {}
             Ok(false) => self.done = true,
+            // Reported at the next call.
+            Err(e) if super::gzip::is_resumable(&e) => self.resync_error = Some(e),
             Err(_) => self.done = true,
         }
         Record::Problem(problem)

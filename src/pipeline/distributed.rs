@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::formats::clusters::{ClustersFile, DuplicateData, ShardEntry};
 use crate::formats::counts::CountsHeader;
 use crate::formats::learned::{LearnedDocs, LearnedHeader};
+use crate::input::Expanded;
 use crate::input::InputFile;
 use crate::progress::Progress;
 use crate::report::Report;
@@ -43,7 +44,7 @@ pub fn count_to_file(
     progress: &dyn Progress,
 ) -> Result<Vec<InputProblem>> {
     config.memory.check_temp_dir()?;
-    let (files, problems) = expand(paths, config)?;
+    let Expanded { files, problems, .. } = expand(paths, config)?;
     let table = count_table(&files, config, progress);
     crate::formats::counts::write_table(output, &counts_header(config, None), table)?;
     Ok(problems)
@@ -86,7 +87,7 @@ pub fn learn_to_file(
         dedup.validate()?;
     }
     let counts = read_counts_for(counts_files, config)?;
-    let (files, problems) = expand(paths, config)?;
+    let Expanded { files, problems, .. } = expand(paths, config)?;
     let learned = learn_docs(&files, &counts, config, config.dedup.as_ref(), progress, None)?;
     let header = LearnedHeader {
         counts: counts_header(config, None),
@@ -116,13 +117,13 @@ pub fn mark_with_counts(
 ) -> Result<Report> {
     config.memory.check_temp_dir()?;
     let counts = read_counts_for(counts_files, config)?;
-    let (files, problems) = expand(paths, config)?;
+    let Expanded { files, problems, skipped } = expand(paths, config)?;
     if let Some(path) = clusters_file {
-        let marking = Marking { files: &files, problems, config, progress, stored: None };
+        let marking = Marking { files: &files, problems, skipped, config, progress, stored: None };
         return mark_with_clusters(path, marking, &counts, sinks);
     }
     if learned_files.is_empty() {
-        return learn_and_mark(&files, problems, &counts, config, progress, sinks);
+        return learn_and_mark(&files, problems, skipped, &counts, config, progress, sinks);
     }
     if let Some(dedup) = &config.dedup {
         dedup.validate()?;
@@ -134,7 +135,7 @@ pub fn mark_with_counts(
     let ours = input_names(&files);
     let first_doc = our_shard(&shards, &ours, learned_files, "learned files")?;
     let profiles = SiteProfiles::of(&learned.kept);
-    let marking = Marking { files: &files, problems, config, progress, stored: None };
+    let marking = Marking { files: &files, problems, skipped, config, progress, stored: None };
     cluster_and_mark(marking, &counts, &profiles, learned.signatures.as_ref(), first_doc, sinks)
 }
 
@@ -252,7 +253,7 @@ pub(crate) fn mark_with_clusters(
     counts: &Counts,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
-    let Marking { files, problems, config, progress, .. } = marking;
+    let Marking { files, problems, skipped, config, progress, .. } = marking;
     let contents = crate::formats::clusters::read(path)?;
     let bad = |message: &str| Error::ClustersFile {
         path: path.to_path_buf(),
@@ -281,5 +282,7 @@ pub(crate) fn mark_with_clusters(
     };
     let learned =
         Learned { counts, profiles: &profiles, duplicates: duplicates.as_ref(), first_doc };
-    mark(files, problems, learned, config, progress, sinks, None)
+    let mut report = mark(files, problems, learned, config, progress, sinks, None)?;
+    report.add_skipped_files(skipped);
+    Ok(report)
 }

@@ -14,10 +14,10 @@ use std::sync::Arc;
 use crate::classify::PaywallConfig;
 use crate::count::{Counts, MemoryConfig};
 use crate::dedup::{find_duplicates, DedupConfig, Signatures};
-use crate::doc::InputProblem;
+use crate::doc::{InputProblem, SkippedFile};
 use crate::error::{Error, Result};
 use crate::flag::FlagConfig;
-use crate::input::{self, InputFile, ReadConfig};
+use crate::input::{self, Expanded, InputFile, ReadConfig};
 use crate::progress::Progress;
 use crate::report::Report;
 use crate::result::spool::{ResultReader, ResultWriter};
@@ -53,30 +53,30 @@ pub struct ScanConfig {
     pub memory: MemoryConfig,
 }
 
-/// Expands `paths` into files (with display names applied) and the problems found listing them.
-pub(crate) fn expand(
-    paths: &[std::path::PathBuf],
-    config: &ScanConfig,
-) -> Result<(Vec<InputFile>, Vec<InputProblem>)> {
-    let (mut files, problems) = input::expand(paths);
+/// Expands `paths` into files (with display names applied), the problems found listing them
+/// and the files left out.
+pub(crate) fn expand(paths: &[std::path::PathBuf], config: &ScanConfig) -> Result<Expanded> {
+    let mut found = input::expand(paths);
     if !config.read.exclude.is_empty() {
-        files.retain(|f| {
+        found.files.retain(|f| {
             std::fs::canonicalize(&f.path).map_or(true, |c| !config.read.exclude.contains(&c))
         });
     }
-    config.read.rename(&mut files);
+    config.read.rename(&mut found.files);
     if config.strict {
-        if let Some(p) = problems.first() {
+        if let Some(p) = found.problems.first() {
             return Err(Error::Strict(p.clone()));
         }
     }
-    Ok((files, problems))
+    Ok(found)
 }
 
 /// The inputs and settings of a mark pass, and the results the learn pass kept of them.
 pub(crate) struct Marking<'a> {
     files: &'a [InputFile],
     problems: Vec<InputProblem>,
+    /// Files the folder walk passed over, listed in the report.
+    skipped: Vec<SkippedFile>,
     config: &'a ScanConfig,
     progress: &'a dyn Progress,
     stored: Option<ResultReader>,
@@ -91,7 +91,7 @@ pub(crate) fn cluster_and_mark(
     first_doc: u64,
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
-    let Marking { files, problems, config, progress, stored } = marking;
+    let Marking { files, problems, skipped, config, progress, stored } = marking;
     let duplicates = config
         .dedup
         .as_ref()
@@ -99,13 +99,16 @@ pub(crate) fn cluster_and_mark(
         .map(|(dedup, sigs)| find_duplicates(sigs, dedup, counts))
         .transpose()?;
     let learned = Learned { counts, profiles, duplicates: duplicates.as_ref(), first_doc };
-    mark(files, problems, learned, config, progress, sinks, stored)
+    let mut report = mark(files, problems, learned, config, progress, sinks, stored)?;
+    report.add_skipped_files(skipped);
+    Ok(report)
 }
 
 /// Every pass after counting: profile the sites, sign and cluster duplicates, mark.
 pub(crate) fn learn_and_mark(
     files: &[InputFile],
     problems: Vec<InputProblem>,
+    skipped: Vec<SkippedFile>,
     counts: &Counts,
     config: &ScanConfig,
     progress: &dyn Progress,
@@ -124,7 +127,7 @@ pub(crate) fn learn_and_mark(
         Some((profiles, sigs)) => (profiles, sigs, Some(results.into_reader()?)),
         None => (SiteProfiles::default(), None, None),
     };
-    let marking = Marking { files, problems, config, progress, stored };
+    let marking = Marking { files, problems, skipped, config, progress, stored };
     cluster_and_mark(marking, counts, &profiles, sigs.as_ref(), 0, sinks)
 }
 
@@ -137,9 +140,9 @@ pub fn scan(
     sinks: &mut [&mut dyn DocSink],
 ) -> Result<Report> {
     config.memory.check_temp_dir()?;
-    let (files, problems) = expand(paths, config)?;
+    let Expanded { files, problems, skipped } = expand(paths, config)?;
     let counts = count(&files, config, progress)?;
-    learn_and_mark(&files, problems, &counts, config, progress, sinks)
+    learn_and_mark(&files, problems, skipped, &counts, config, progress, sinks)
 }
 
 /// Every pass over files held in memory, as [`scan`] would read them from disk: for tests and
@@ -163,7 +166,7 @@ pub fn scan_memory(
         ..config.clone()
     };
     let counts = count(&list, &config, progress)?;
-    learn_and_mark(&list, Vec::new(), &counts, &config, progress, sinks)
+    learn_and_mark(&list, Vec::new(), Vec::new(), &counts, &config, progress, sinks)
 }
 
 #[cfg(test)]
@@ -208,7 +211,7 @@ mod tests {
     #[test]
     fn counts_are_the_same_for_any_thread_count() {
         let dir = tempfile::tempdir().unwrap();
-        let (files, _) = input::expand(&corpus(dir.path()));
+        let files = input::expand(&corpus(dir.path())).files;
         let snapshot = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             let counts = pool.install(|| count(&files, &config(), &NoProgress)).unwrap();
@@ -246,7 +249,7 @@ mod tests {
         std::fs::create_dir(&spill).unwrap();
         let mut config = config();
         config.memory = MemoryConfig { max_memory: Some(256 << 10), temp_dir: Some(spill.clone()) };
-        let (files, _) = input::expand(&[crawl]);
+        let files = input::expand(&[crawl]).files;
         let progress = RemoveOnFirstUpdate { folder: spill.clone(), docs: AtomicU64::new(0) };
         let err = count(&files, &config, &progress).unwrap_err();
         assert!(matches!(err, Error::Spill { .. }), "{err:?}");

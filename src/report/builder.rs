@@ -231,6 +231,7 @@ impl ReportBuilder {
             paywall: self.paywall,
             paywalled_documents: self.paywalled_documents,
             problems: self.problems,
+            skipped_files: Vec::new(),
             duplicates: None,
             examples: self.examples,
         })

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::classify::PaywallStatus;
 use crate::dedup::{Cluster, DedupConfig, DuplicateTotals, Duplicates};
-use crate::doc::InputProblem;
+use crate::doc::{InputProblem, SkippedFile};
 use crate::flag::FlagConfig;
 use crate::input::FieldConfig;
 use crate::span::{Class, PartKind};
@@ -51,6 +51,9 @@ pub struct Report {
     /// Every record or file that could not be read, and every document whose id an earlier
     /// one had (kept, but reported), in input order.
     pub problems: Vec<InputProblem>,
+    /// Every file a folder walk passed over (a name in no format chaff reads, a hidden
+    /// entry), in walk order.
+    pub skipped_files: Vec<SkippedFile>,
     /// Duplicate documents (null when duplicate detection is off).
     pub duplicates: Option<DuplicateReport>,
     /// Some documents with their text and spans, for renderers that show pages (HTML): the
@@ -59,6 +62,14 @@ pub struct Report {
     /// JSON report, which would otherwise grow by up to [`EXAMPLE_BYTES`] per page.
     #[serde(skip)]
     pub examples: Vec<ExamplePage>,
+}
+
+impl Report {
+    /// Lists the files the folder walk passed over.
+    pub fn add_skipped_files(&mut self, skipped: Vec<SkippedFile>) {
+        self.totals.skipped_files += skipped.len() as u64;
+        self.skipped_files.extend(skipped);
+    }
 }
 
 /// What duplicate detection found.
@@ -153,6 +164,8 @@ pub struct Totals {
     /// Documents longer than `--max-doc-bytes`: flagged up to the cap, the rest kept whole
     /// (each one's annotation line has `unflagged_from`).
     pub cut_documents: u64,
+    /// Files under the input folders that were not read (listed in `skipped_files`).
+    pub skipped_files: u64,
 }
 
 /// One distinct recurring span: the same normalized lines wherever they stand.

@@ -70,6 +70,7 @@ impl Render for Summary {
                 r.settings.flag.max_doc_bytes
             );
         }
+        skipped_files(&mut s, r);
         if t.problems > 0 {
             let _ = writeln!(
                 s,
@@ -153,6 +154,35 @@ impl Render for Summary {
             }
         }
         s
+    }
+}
+
+/// Files named in a folder's walk shown per reason in the summary; the rest are in the report.
+const SKIPPED_SHOWN: usize = 3;
+
+/// One line per reason files were passed over: how many, and the first few.
+fn skipped_files(s: &mut String, r: &Report) {
+    let mut reasons: Vec<crate::doc::SkipReason> =
+        r.skipped_files.iter().map(|f| f.reason).collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    for reason in reasons {
+        let files: Vec<&str> = r
+            .skipped_files
+            .iter()
+            .filter(|f| f.reason == reason)
+            .map(|f| f.file.as_str())
+            .collect();
+        let mut shown = files[..files.len().min(SKIPPED_SHOWN)].join(", ");
+        if files.len() > SKIPPED_SHOWN {
+            shown.push_str(&format!(
+                " and {} more, listed in --report",
+                files.len() - SKIPPED_SHOWN
+            ));
+        }
+        let noun = if files.len() == 1 { "file" } else { "files" };
+        let _ =
+            writeln!(s, "skipped: {} {noun} {}, not read: {shown}", files.len(), reason.describe());
     }
 }
 

@@ -13,6 +13,7 @@ mod hostile;
 mod limits;
 mod memory;
 mod nothing_lost;
+mod nothing_vanishes;
 #[cfg(feature = "parquet")]
 mod pipelines;
 mod render;

@@ -1,6 +1,7 @@
 //! Nothing lost (issue 6), as a property over generated corpora: JSONL shards (plain, gzip, or
 //! gzip cut short) with good and bad records, and text files of arbitrary bytes (CRLF, lone CR,
-//! byte order marks, NULs, bytes that are not UTF-8, no final newline, empty). For every one:
+//! byte order marks, NULs, bytes that are not UTF-8, no final newline, empty), and HTML pages
+//! (whose document is their extracted text, as for a WARC response). For every one:
 //!
 //! - the annotations hold one line per record of the input, in input order, bad ones with
 //!   `error`;
@@ -120,6 +121,7 @@ proptest! {
     fn clean_plus_removed_is_the_input_and_every_record_is_annotated(
         shards in proptest::collection::vec((proptest::collection::vec(record(), 0..12), framing()), 0..3),
         files in proptest::collection::vec((0usize..3, file_bytes()), 0..6),
+        pages in proptest::collection::vec((0usize..3, text()), 0..4),
         drop_duplicates: bool,
     ) {
         let mut inputs: Vec<(InputFile, Vec<u8>)> = Vec::new();
@@ -175,6 +177,16 @@ proptest! {
             let name = format!("mem/{rel}");
             expected.push((name.clone(), Expected::Doc(bytes.clone())));
             inputs.push((InputFile { path: name.clone().into(), display: name, relative: rel, format: Format::Text }, bytes.clone()));
+        }
+
+        // HTML pages: the document is the page's text, as the WARC reader extracts it.
+        for (i, (site, t)) in pages.iter().enumerate() {
+            let html = format!("<html><body><p>{}</p></body></html>", t.replace('\n', "</p><p>"));
+            let want = chaff::input::html::html_to_text(&chaff::input::html::decode(html.as_bytes(), None));
+            let rel = format!("site{site}/page{i}.html");
+            let name = format!("mem/{rel}");
+            expected.push((name.clone(), Expected::Doc(want.into_bytes())));
+            inputs.push((InputFile { path: name.clone().into(), display: name, relative: rel, format: Format::Html }, html.into_bytes()));
         }
 
         let dir = tempfile::tempdir().expect("tempdir");
